@@ -1,0 +1,110 @@
+using Ratelord.Core.Commands;
+using Ratelord.Core.Domain;
+using Ratelord.Core.Engine;
+using Ratelord.Core.Events;
+using Ratelord.Core.Forecasting;
+using Ratelord.Core.Projections;
+using Ratelord.Core.Providers;
+
+namespace Ratelord.Core.Deciders;
+
+/// <summary>Decides what provider responses teach about pools, and when a forecast is worth recording.</summary>
+public static class PoolDecider
+{
+    public static ObservationResult Decide(RecordObservation command, RatelordState state, Emitter emit)
+    {
+        var (observation, reading) = Read(command.Family, command.IdentityId, command.Response, state, null);
+        var dimensions = new EventDimensions(command.AgentId, command.IdentityId, Sentinels.Unspecified, command.ScopeId);
+        emit.Emit(observation, dimensions, reading.ResponseDate ?? emit.Now, provider: observation.Provider);
+
+        return new ObservationResult(reading, KeysOf(observation));
+    }
+
+    /// <summary>Reads a response and resolves its pools to their owners (shared keys, or the identity).</summary>
+    public static (ProviderObserved Observation, ProviderReading Reading) Read(
+        string family,
+        string identityId,
+        ProviderResponse response,
+        RatelordState state,
+        Guid? intentId)
+    {
+        if (family != "auto" && !ProviderReader.IsKnownFamily(family))
+        {
+            throw new CommandRejectedException(
+                "unknown_provider_family",
+                $"'{family}' is not a known provider format; use auto or one of: {string.Join(", ", ProviderReader.Families)}.",
+                "provider",
+                400);
+        }
+
+        var reading = ProviderReader.Read(family, response);
+        var identity = state.Identities.Find(identityId);
+        var provider = identity?.Provider ?? reading.Family;
+        var pools = reading.Pools
+            .Select(p => new PoolObservation(
+                p.Pool,
+                identity?.OwnerOf(p.Pool) ?? identityId,
+                p.Limit,
+                p.Remaining,
+                p.Used,
+                p.ResetInSeconds,
+                p.WindowSeconds))
+            .ToList();
+        var observation = new ProviderObserved(
+            provider,
+            identityId,
+            reading.Family,
+            response.Status,
+            reading.Limited,
+            reading.RetryAfterSeconds,
+            reading.RetryAfterMinSeconds,
+            pools,
+            intentId);
+
+        return (observation, reading);
+    }
+
+    public static IReadOnlyList<PoolKey> KeysOf(ProviderObserved observation) =>
+        [.. observation.Pools.Select(p => new PoolKey(observation.Provider, p.Pool, p.Owner))];
+
+    /// <summary>
+    /// Records a forecast for each touched pool whose status band changed, or whose P50 time to
+    /// exhaustion moved by more than the material fraction, so the log holds forecasts without
+    /// one per intent.
+    /// </summary>
+    public static void DecideForecasts(IEnumerable<PoolKey> touched, RatelordState state, RatelordOptions options, Emitter emit)
+    {
+        foreach (var key in touched.Distinct())
+        {
+            if (state.Pools.Find(key) is not { } pool)
+            {
+                continue;
+            }
+
+            var forecast = PoolForecaster.Forecast(pool, emit.Now, options.ForecastModel);
+            if (IsMaterial(pool.LastForecast, forecast, options.MaterialTteChange))
+            {
+                emit.Emit(
+                    new ForecastComputed(key, forecast),
+                    EventDimensions.System with { IdentityId = key.Owner },
+                    provider: key.Provider,
+                    pool: key.Pool);
+            }
+        }
+    }
+
+    private static bool IsMaterial(PoolForecast? previous, PoolForecast next, double fraction)
+    {
+        if (previous is null || previous.Status != next.Status || previous.Model != next.Model)
+        {
+            return true;
+        }
+
+        return (previous.Tte.P50Seconds, next.Tte.P50Seconds) switch
+        {
+            (null, null) => false,
+            (null, _) or (_, null) => true,
+            ({ } a, { } b) => Math.Abs(b - a) > fraction * Math.Max(a, 1),
+        };
+    }
+}

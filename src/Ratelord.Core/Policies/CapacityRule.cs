@@ -1,0 +1,134 @@
+using Ratelord.Core.Domain;
+using Ratelord.Core.Events;
+using Ratelord.Core.Projections;
+
+namespace Ratelord.Core.Policies;
+
+/// <summary>One pool an intent needs, and how much of it.</summary>
+public sealed record PoolDemand(PoolKey Pool, double Cost, bool ScalesWithCost);
+
+/// <summary>When a demand can be met on one pool, or why it cannot.</summary>
+/// <param name="Start">The earliest instant the intent may start on this pool; null when it cannot be planned.</param>
+/// <param name="Blocker">Why the start is later than asked, or why there is none (a reason code).</param>
+/// <param name="RetryAt">For a pool that cannot be planned, when asking again may succeed.</param>
+public readonly record struct Slot(DateTimeOffset? Start, string? Blocker, DateTimeOffset? RetryAt);
+
+/// <summary>
+/// The built-in rule that keeps every pool solvent: an intent is approved only when what the pool
+/// has left, less what approved-but-unsettled intents hold, covers its cost. Otherwise it is
+/// placed after a reset, in the first window that still has room, or refused with a retry time.
+/// </summary>
+/// <remarks>
+/// A wait is itself a reservation in the window it lands in, so agents that wake together after a
+/// reset never exceed that window. A pool that no reading has described yet admits one probe at a
+/// time: the probe's response teaches the pool's limit.
+/// </remarks>
+public static class CapacityRule
+{
+    /// <summary>How many windows ahead a wait may be planned when the window length is known.</summary>
+    public const int MaxWindowsAhead = 16;
+
+    /// <summary>How soon to ask again about a pool whose probe is still in flight.</summary>
+    public static readonly TimeSpan ProbeRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>How soon to ask again about an exhausted pool whose reset is unknown.</summary>
+    public static readonly TimeSpan UnknownResetRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>The earliest instant at or after <paramref name="notBefore"/> when <paramref name="demand"/> fits.</summary>
+    public static Slot EarliestSlot(PoolState? pool, PoolDemand demand, DateTimeOffset notBefore)
+    {
+        if (pool is null || !pool.IsObserved)
+        {
+            return pool is { Reservations.Count: > 0 }
+                ? new Slot(null, ReasonCodes.PoolUnobserved, notBefore + ProbeRetry)
+                : new Slot(notBefore, null, null);
+        }
+
+        var blocker = (string?)null;
+        if (pool.ThrottledUntil is { } throttled && throttled > notBefore)
+        {
+            notBefore = throttled;
+            blocker = ReasonCodes.ProviderThrottled;
+        }
+
+        var view = pool.ViewAt(notBefore);
+        if (view.Limit is { } limit && demand.Cost > limit)
+        {
+            return new Slot(null, ReasonCodes.CostExceedsLimit, null);
+        }
+
+        var windowEnd = view.ResetAt;
+        var heldNow = HeldBefore(pool, windowEnd);
+        if (view.Remaining is { } remaining && remaining - heldNow >= demand.Cost)
+        {
+            return new Slot(notBefore, blocker, null);
+        }
+
+        if (windowEnd is not { } reset)
+        {
+            return new Slot(null, ReasonCodes.ResetUnknown, notBefore + UnknownResetRetry);
+        }
+
+        if (view.Limit is not { } capacity)
+        {
+            return new Slot(null, ReasonCodes.PoolExhausted, reset);
+        }
+
+        var window = view.WindowSeconds is > 0 and var w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null;
+        var windows = window is null ? 1 : MaxWindowsAhead;
+        var start = reset;
+        for (var k = 0; k < windows; k++)
+        {
+            DateTimeOffset? end = window is { } length ? start + length : null;
+
+            // Approvals of the window that just ended may still be in flight when it resets, so the
+            // first window after it counts them too.
+            var held = HeldBetween(pool, start, end) + (k == 0 ? heldNow : 0);
+            if (capacity - held >= demand.Cost)
+            {
+                return new Slot(start, ReasonCodes.PoolExhausted, null);
+            }
+
+            if (end is not { } next)
+            {
+                break;
+            }
+
+            start = next;
+        }
+
+        return new Slot(null, window is null ? ReasonCodes.PoolExhausted : ReasonCodes.WindowsFull, start);
+    }
+
+    private static double HeldBefore(PoolState pool, DateTimeOffset? windowEnd)
+    {
+        double held = 0;
+        foreach (var reservation in pool.Reservations.Values)
+        {
+            if (windowEnd is null || reservation.EffectiveFrom < windowEnd)
+            {
+                held += reservation.Amount;
+            }
+        }
+
+        return held;
+    }
+
+    private static double HeldBetween(PoolState pool, DateTimeOffset start, DateTimeOffset? end)
+    {
+        double held = 0;
+        foreach (var reservation in pool.Reservations.Values)
+        {
+            if (reservation.EffectiveFrom >= start && (end is null || reservation.EffectiveFrom < end))
+            {
+                held += reservation.Amount;
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>Reservations for every demand, starting at <paramref name="start"/>.</summary>
+    public static IReadOnlyList<Reservation> Reserve(IEnumerable<PoolDemand> demands, DateTimeOffset start) =>
+        [.. demands.Select(d => new Reservation(d.Pool, d.Cost, start, d.ScalesWithCost))];
+}

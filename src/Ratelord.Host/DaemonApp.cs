@@ -1,0 +1,88 @@
+using Mediator;
+using Microsoft.AspNetCore.Http.Features;
+using Ratelord.Core.Commands;
+using Ratelord.Core.DependencyInjection;
+using Ratelord.Core.Engine;
+using Ratelord.Core.Stores;
+using Ratelord.Host.Configuration;
+using Ratelord.Host.Endpoints;
+using Ratelord.Host.Http;
+using Ratelord.Host.Logging;
+using Ratelord.Host.Policies;
+using Ratelord.Host.Services;
+using Ratelord.Host.Stores;
+
+namespace Ratelord.Host;
+
+/// <summary>Builds and runs the daemon: the log, the single writer, the HTTP API.</summary>
+public static class DaemonApp
+{
+    /// <summary>
+    /// Opens the log, replays it, and returns the started application. The caller stops and
+    /// disposes it; the log is closed with it.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(DaemonSettings settings, CancellationToken cancellationToken = default)
+    {
+        var policy = settings.PolicyPath is { } policyPath ? PolicyFile.Load(policyPath) : null;
+        var store = await SqliteEventStore.OpenAsync(settings.DbPath, settings.SynchronousFull, cancellationToken);
+        var options = new RatelordOptions
+        {
+            Workloads = policy?.Workloads ?? Ratelord.Core.Domain.WorkloadCatalog.Empty,
+            PolicyVersion = policy?.Version ?? "builtin",
+        };
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.WebHost.UseUrls($"http://{FormatHost(settings.Bind)}:{settings.Port}");
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = RequestLimits.MaxBodyBytes);
+        builder.Services.AddSingleton<IEventStore>(store);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddRatelordCore(options);
+        builder.Services.AddSingleton(new DaemonInfo(TimeProvider.System.GetUtcNow(), store.Path));
+        builder.Services.AddHostedService<ApprovalSweeper>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapper>();
+        builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapIntentEndpoints();
+        app.MapObservationEndpoints();
+        app.MapPoolEndpoints();
+        app.MapIdentityEndpoints();
+        app.MapEventEndpoints();
+        app.MapHealthEndpoints();
+
+        var writer = app.Services.GetRequiredService<CommandWriter>();
+        await writer.StartAsync(cancellationToken);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ratelord.Daemon");
+        var replayed = await writer.ReadAsync(state => state.EventCount, cancellationToken);
+        HostLog.Replayed(logger, DaemonInfo.Version, replayed, store.Kind, store.Path, writer.Feed.LastPosition);
+        if (policy is not null)
+        {
+            HostLog.PolicyLoaded(logger, policy.Workloads.Workloads.Count, policy.Path, policy.Version);
+        }
+
+        await app.Services.GetRequiredService<IMediator>().Send(new StartSystem(DaemonInfo.Version, store.Kind), cancellationToken);
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
+        await app.StartAsync(cancellationToken);
+        foreach (var url in app.Urls)
+        {
+            HostLog.Listening(logger, url);
+        }
+
+        return app;
+    }
+
+    private static string FormatHost(string bind) => bind.Contains(':', StringComparison.Ordinal) ? $"[{bind}]" : bind;
+}
