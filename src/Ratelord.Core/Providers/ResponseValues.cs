@@ -15,7 +15,10 @@ namespace Ratelord.Core.Providers;
 /// </remarks>
 internal static class ResponseValues
 {
-    /// <summary>Go writes microseconds with either micro sign; both reach us from real servers.</summary>
+    /// <summary>
+    /// Go's duration units, <c>ms</c> ahead of <c>m</c> so the longer one matches first. Go writes
+    /// microseconds as <c>us</c> or with either micro sign.
+    /// </summary>
     private static readonly (string Unit, double Seconds)[] GoUnits =
     [
         ("ns", 1e-9),
@@ -200,8 +203,8 @@ internal static class ResponseValues
             var name = bare ? Unquote(parts[0]) : string.Empty;
 
             // A structured-field token cannot start with a digit or a sign, so such an item is a number.
-            var first = parts[0].Length > 0 ? parts[0][0] : '"';
-            var numeric = bare && (char.IsAsciiDigit(first) || first is '-' or '+' or '.');
+            var lead = parts[0].FirstOrDefault();
+            var numeric = bare && (char.IsAsciiDigit(lead) || lead is '-' or '+' or '.');
             var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var parameter in parts.Skip(bare ? 1 : 0).Where(p => p.Length > 0))
             {

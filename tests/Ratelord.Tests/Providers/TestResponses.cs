@@ -37,14 +37,18 @@ internal static class TestResponses
         response with { Status = status };
 
     /// <summary>The same response with more header lines after its own.</summary>
-    public static ProviderResponse WithHeaders(this ProviderResponse response, params (string Name, string Value)[] headers) =>
+    public static ProviderResponse WithHeaders(
+        this ProviderResponse response,
+        params (string Name, string Value)[] headers) =>
         response with { Headers = [.. response.Headers, .. headers.Select(h => KeyValuePair.Create(h.Name, h.Value))] };
 
     /// <summary>The one pool of that name; fails the test when the reading lacks it.</summary>
     public static PoolReading Pool(this ProviderReading reading, string name) =>
         Assert.Single(reading.Pools, p => p.Pool == name);
 
-    /// <summary>Asserts a number within the fixture's tolerance, or unknown when <paramref name="expected"/> is null.</summary>
+    /// <summary>
+    /// Asserts a number within the fixture's tolerance, or unknown when <paramref name="expected"/> is null.
+    /// </summary>
     public static void Near(double? expected, double? actual, string what)
     {
         if (expected is null)
