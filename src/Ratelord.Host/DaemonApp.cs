@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Http.Features;
 using Ratelord.Core.Commands;
 using Ratelord.Core.DependencyInjection;
 using Ratelord.Core.Engine;
+using Ratelord.Core.Policies;
 using Ratelord.Core.Stores;
 using Ratelord.Host.Configuration;
 using Ratelord.Host.Endpoints;
 using Ratelord.Host.Http;
 using Ratelord.Host.Logging;
 using Ratelord.Host.Policies;
+using Ratelord.Host.Pollers;
 using Ratelord.Host.Services;
 using Ratelord.Host.Stores;
 
@@ -23,13 +25,16 @@ public static class DaemonApp
     /// </summary>
     public static async Task<WebApplication> StartAsync(DaemonSettings settings, CancellationToken cancellationToken = default)
     {
-        var policy = settings.PolicyPath is { } policyPath ? PolicyFile.Load(policyPath) : null;
+        // A policy file that does not load stops the start: the daemon never runs on a policy other than the one given.
+        var policy = settings.PolicyPath is { } policyPath
+            ? PolicyParser.Parse(await File.ReadAllTextAsync(policyPath, cancellationToken), policyPath)
+            : PolicySet.BuiltIn;
+        // Likewise a providers file with any error: it is checked whole before the log is opened.
+        var providers = settings.ProvidersPath is { } providersPath
+            ? ProvidersFile.Load(providersPath, Environment.GetEnvironmentVariable)
+            : ProvidersDocument.None;
         var store = await SqliteEventStore.OpenAsync(settings.DbPath, settings.SynchronousFull, cancellationToken);
-        var options = new RatelordOptions
-        {
-            Workloads = policy?.Workloads ?? Ratelord.Core.Domain.WorkloadCatalog.Empty,
-            PolicyVersion = policy?.Version ?? "builtin",
-        };
+        var options = new RatelordOptions { Policy = policy };
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrel(kestrel =>
@@ -45,6 +50,10 @@ public static class DaemonApp
         builder.Services.AddRatelordCore(options);
         builder.Services.AddSingleton(new DaemonInfo(TimeProvider.System.GetUtcNow(), store.Path));
         builder.Services.AddHostedService<ApprovalSweeper>();
+        builder.Services.AddProviderPollers(providers);
+        builder.Services.AddSingleton(new PolicySource(settings.PolicyPath));
+        builder.Services.AddSingleton<PolicyWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyWatcher>());
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapper>();
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
@@ -58,18 +67,20 @@ public static class DaemonApp
         app.MapIdentityEndpoints();
         app.MapEventEndpoints();
         app.MapHealthEndpoints();
+        app.MapProviderEndpoints();
+        app.MapPolicyEndpoints();
 
         var writer = app.Services.GetRequiredService<CommandWriter>();
         await writer.StartAsync(cancellationToken);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ratelord.Daemon");
         var replayed = await writer.ReadAsync(state => state.EventCount, cancellationToken);
         HostLog.Replayed(logger, DaemonInfo.Version, replayed, store.Kind, store.Path, writer.Feed.LastPosition);
-        if (policy is not null)
+        await app.Services.GetRequiredService<IMediator>().Send(new StartSystem(DaemonInfo.Version, store.Kind), cancellationToken);
+        if (settings.PolicyPath is not null)
         {
-            HostLog.PolicyLoaded(logger, policy.Workloads.Workloads.Count, policy.Path, policy.Version);
+            await app.Services.GetRequiredService<PolicyWatcher>().ReloadAsync("start", cancellationToken);
         }
 
-        await app.Services.GetRequiredService<IMediator>().Send(new StartSystem(DaemonInfo.Version, store.Kind), cancellationToken);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             writer.DisposeAsync().AsTask().GetAwaiter().GetResult();

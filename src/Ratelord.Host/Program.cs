@@ -1,6 +1,6 @@
 using Ratelord.Host;
 using Ratelord.Host.Configuration;
-using Ratelord.Host.Policies;
+using Ratelord.Core.Policies;
 
 if (args is ["--help"] or ["-h"])
 {

@@ -42,7 +42,9 @@ public sealed record Decision
     /// <summary>The identity to use instead of the one asked for, when the approval switches it.</summary>
     public string? IdentitySwitch { get; init; }
 
-    /// <summary>Why the decision is not a plain approval: a machine-readable code from <see cref="DecisionReasons"/>.</summary>
+    /// <summary>
+    /// Why the decision is not a plain approval: a machine-readable code from <see cref="DecisionReasons"/>.
+    /// </summary>
     public string? Reason { get; init; }
 
     /// <summary>For a deny, how long until asking again may succeed; null when no retry time is known.</summary>

@@ -21,7 +21,9 @@ public enum Urgency
 /// </summary>
 /// <param name="AgentId">Who asks, for example <c>crawler-01</c>.</param>
 /// <param name="IdentityId">The registered identity the call is charged to, for example <c>pat:ci-bot</c>.</param>
-/// <param name="WorkloadId">What kind of work, for example <c>repo_read</c>; it maps to the pools it draws from.</param>
+/// <param name="WorkloadId">
+/// What kind of work, for example <c>repo_read</c>; it maps to the pools it draws from.
+/// </param>
 /// <param name="ScopeId">Where it applies, for example <c>repo:acme/web</c>.</param>
 public sealed record Intent(string AgentId, string IdentityId, string WorkloadId, string ScopeId)
 {

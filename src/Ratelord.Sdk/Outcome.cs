@@ -25,7 +25,9 @@ public sealed record Outcome
     /// <summary>How the call ended. Defaults to <see cref="OutcomeKind.Completed"/>.</summary>
     public OutcomeKind Kind { get; init; } = OutcomeKind.Completed;
 
-    /// <summary>What the call really cost; null lets the daemon use the provider's counters or the expected cost.</summary>
+    /// <summary>
+    /// What the call really cost; null lets the daemon use the provider's counters or the expected cost.
+    /// </summary>
     public double? ActualCost { get; init; }
 
     /// <summary>
@@ -34,10 +36,14 @@ public sealed record Outcome
     /// </summary>
     public string? Provider { get; init; }
 
-    /// <summary>The provider's HTTP status; null when no response is reported. Required when headers are given.</summary>
+    /// <summary>
+    /// The provider's HTTP status; null when no response is reported. Required when headers or a body are given.
+    /// </summary>
     public int? Status { get; init; }
 
-    /// <summary>The provider's response headers as name and value pairs, one pair per value, in the order received.</summary>
+    /// <summary>
+    /// The provider's response headers as name and value pairs, one pair per value, in the order received.
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     /// <summary>The provider's response body, when its rate-limit information is in the body.</summary>
@@ -46,7 +52,8 @@ public sealed record Outcome
     /// <summary>An outcome with no provider response: cost only.</summary>
     /// <param name="kind">How the call ended.</param>
     /// <param name="actualCost">What it cost, when known.</param>
-    public static Outcome Of(OutcomeKind kind, double? actualCost = null) => new() { Kind = kind, ActualCost = actualCost };
+    public static Outcome Of(OutcomeKind kind, double? actualCost = null) =>
+        new() { Kind = kind, ActualCost = actualCost };
 
     /// <summary>
     /// An outcome from a provider's response: completed for a success status, failed otherwise, with every header of
@@ -82,7 +89,9 @@ public sealed record Outcome
         };
     }
 
-    /// <summary>An outcome from a response the caller received some other way, as a status and raw header pairs.</summary>
+    /// <summary>
+    /// An outcome from a response the caller received some other way, as a status and raw header pairs.
+    /// </summary>
     /// <param name="status">The provider's HTTP status.</param>
     /// <param name="headers">The provider's headers, one pair per value.</param>
     /// <param name="actualCost">What the call cost, when known.</param>

@@ -14,7 +14,9 @@ public sealed class CommandHandlers(ICommandExecutor executor) :
     ICommandHandler<RegisterIdentity, IdentityRecord>,
     ICommandHandler<DeleteIdentity, bool>,
     ICommandHandler<ExpireApprovals, int>,
-    ICommandHandler<StartSystem, long>
+    ICommandHandler<StartSystem, long>,
+    ICommandHandler<ConfigureProvider, bool>,
+    ICommandHandler<RecordProviderPoll, ProviderPollResult>
 {
     public ValueTask<IntentDecisionResult> Handle(SubmitIntent command, CancellationToken cancellationToken) =>
         executor.ExecuteAsync(command, cancellationToken);
@@ -35,5 +37,11 @@ public sealed class CommandHandlers(ICommandExecutor executor) :
         executor.ExecuteAsync(command, cancellationToken);
 
     public ValueTask<long> Handle(StartSystem command, CancellationToken cancellationToken) =>
+        executor.ExecuteAsync(command, cancellationToken);
+
+    public ValueTask<bool> Handle(ConfigureProvider command, CancellationToken cancellationToken) =>
+        executor.ExecuteAsync(command, cancellationToken);
+
+    public ValueTask<ProviderPollResult> Handle(RecordProviderPoll command, CancellationToken cancellationToken) =>
         executor.ExecuteAsync(command, cancellationToken);
 }

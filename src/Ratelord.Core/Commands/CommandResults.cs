@@ -16,10 +16,21 @@ public sealed record IntentDecisionResult(
     double? RetryAfterSeconds,
     DateTimeOffset? ValidUntil,
     Evaluation Evaluation,
-    IReadOnlyList<PoolCheck>? Trace);
+    DecisionTrace? Trace);
+
+/// <summary>The whole evaluation of an intent, returned with <c>debug: true</c>.</summary>
+public sealed record DecisionTrace(
+    IReadOnlyList<PoolCheck> Pools,
+    IReadOnlyList<Policies.RuleTrace> Rules,
+    IReadOnlyList<Policies.BudgetStatus> Budgets);
 
 /// <summary>What a decision was based on.</summary>
-public sealed record Evaluation(DateTimeOffset AsOf, string RiskSummary, PoolCheck? TightestPool, string PolicyVersion);
+public sealed record Evaluation(
+    DateTimeOffset AsOf,
+    string RiskSummary,
+    PoolCheck? TightestPool,
+    string PolicyVersion,
+    IReadOnlyList<string> RulesFired);
 
 /// <summary>How one pool that the intent draws from stood when the intent was decided.</summary>
 public sealed record PoolCheck(

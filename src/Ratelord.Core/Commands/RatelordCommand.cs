@@ -34,7 +34,8 @@ public sealed record SubmitIntent(
     double? DurationHintSeconds,
     double? MaxWaitSeconds,
     JsonElement? ClientContext,
-    bool Debug) : RatelordCommand<IntentDecisionResult>;
+    bool Debug,
+    IReadOnlyList<AgentLabel>? Labels = null) : RatelordCommand<IntentDecisionResult>;
 
 /// <summary>An agent reports what its approved call really cost, and optionally the provider's response.</summary>
 /// <param name="Family">The format family to read <paramref name="Response"/> with, or <c>auto</c>.</param>

@@ -18,6 +18,7 @@ public static class IntentDecider
     public static IntentDecisionResult Decide(SubmitIntent command, RatelordState state, RatelordOptions options, Emitter emit)
     {
         var now = emit.Now;
+        var policy = options.Policy;
         var intentId = emit.NewId();
         var dimensions = new EventDimensions(command.AgentId, command.IdentityId, command.WorkloadId, command.ScopeId);
         var submitted = emit.Emit(
@@ -27,8 +28,10 @@ public static class IntentDecider
                 command.ExpectedCost,
                 command.DurationHintSeconds,
                 command.MaxWaitSeconds,
-                command.ClientContext),
+                command.ClientContext,
+                command.Labels),
             dimensions);
+        var decision = new DecisionBuilder(intentId, command, options, emit, dimensions, submitted.EventId);
 
         var identity = state.Identities.Find(command.IdentityId);
         if (identity is null)
@@ -37,81 +40,201 @@ public static class IntentDecider
                 ? ReasonCodes.IdentityDeleted
                 : ReasonCodes.UnknownIdentity;
 
-            return Deny(intentId, reason, null, [], null, $"identity '{command.IdentityId}' is not registered");
+            return decision.Deny(reason, null, $"identity '{command.IdentityId}' is not registered");
         }
 
         var demands = DemandsOf(command, identity, options.Workloads);
-        var plan = Plan(demands, state, now);
-        var checks = demands.Select(d => Check(d, state, now, plan, options)).ToList();
-        var tightest = Tightest(checks, plan);
-        var summary = Summarize(tightest, now);
+        var forecasts = demands.ToDictionary(
+            d => d.Pool,
+            d => state.Pools.Find(d.Pool) is { } pool ? PoolForecaster.Forecast(pool, now, options.ForecastModel) : null!);
+        var verdict = PolicyEvaluation.Evaluate(policy, command, demands, forecasts, state, now, command.Debug);
+        decision.Verdict = verdict;
+        decision.Checks = [.. demands.Select(d => Check(d, state, now, forecasts.GetValueOrDefault(d.Pool)))];
+        decision.Tightest = Tightest(decision.Checks);
+
+        if (verdict.Strictest == RuleAction.Deny)
+        {
+            var rule = verdict.Deciding!;
+            var retry = rule.RetryAfterSeconds ?? RetryAtReset(rule.Pool ?? decision.Tightest?.Pool, state, now);
+
+            return decision.Deny(rule.Reason ?? ReasonCodes.PolicyDenied, retry, null);
+        }
+
+        var budgets = Budgets.For(policy, command.ScopeId, demands, state, now);
+        decision.Budgets = budgets;
+        if (budgets.FirstOrDefault(b => b.WouldExceed) is { } exhausted)
+        {
+            return decision.Deny(ReasonCodes.BudgetExhausted, (exhausted.WindowEnd - now).TotalSeconds, null);
+        }
+
+        var reserve = command.Urgency == Urgency.High ? 0 : policy.Defaults.HighUrgencyReservePercent / 100;
+        var (notBefore, blocker) = Earliest(command, demands, forecasts, verdict, budgets, state, options, intentId, reserve, now);
+        if (state.LearnedLimits.EarliestStart(command.IdentityId, command.WorkloadId, notBefore) is (var paced, not null))
+        {
+            // A limit learned from unexplained throttling holds like a pool would: the intent waits its turn.
+            (notBefore, blocker) = (paced, ReasonCodes.LearnedLimit);
+        }
+
+        var plan = Plan(demands, state, notBefore, reserve, Release(options));
+        if (plan.Start is { } planned && notBefore > now && planned == notBefore)
+        {
+            plan = plan with { Blocker = blocker };
+        }
+
+        var wantsSwitch = verdict.Strictest == RuleAction.Switch && (plan.Start is null || plan.Start > now);
+        if (plan.Start is null || wantsSwitch)
+        {
+            if (SwitchTarget(command, identity, state, options, now, reserve) is { } target)
+            {
+                return decision.Approve(now, now, target.Demands, ReasonCodes.IdentitySwitched, target.Identity, []);
+            }
+        }
 
         if (plan.Start is not { } start)
         {
             var retryAfter = plan.RetryAt is { } retryAt ? Math.Max(0, (retryAt - now).TotalSeconds) : (double?)null;
 
-            return Deny(intentId, plan.Blocker ?? ReasonCodes.PoolExhausted, retryAfter, checks, tightest, summary);
+            return decision.Deny(plan.Blocker ?? ReasonCodes.PoolExhausted, retryAfter, null);
         }
 
         var wait = (start - now).TotalSeconds;
         if (command.MaxWaitSeconds is { } maxWait && wait > maxWait)
         {
-            return Deny(intentId, ReasonCodes.WaitTooLong, wait, checks, tightest, summary);
+            return decision.Deny(ReasonCodes.WaitTooLong, wait, null);
         }
 
-        var duration = TimeSpan.FromSeconds(command.DurationHintSeconds ?? 0);
-        var validUntil = start + options.ApprovalTtl + duration;
-        var reservations = CapacityRule.Reserve(demands, start);
-        var waits = wait > 0;
-        var defers = waits && start - now > options.DeferAfter;
-        var verdict = waits ? Verdict.ApproveWithModifications : Verdict.Approve;
-        var decided = new IntentDecided(
-            intentId,
-            verdict,
-            waits && !defers ? wait : null,
-            defers ? start : null,
-            null,
-            waits ? plan.Blocker : null,
-            null,
-            validUntil,
-            reservations,
-            tightest?.Pool.ToString(),
-            summary,
-            options.PolicyVersion,
-            []);
-        emit.Emit(decided, dimensions, causationId: submitted.EventId);
-
-        return Result(decided, checks, tightest, command.Debug, now);
-
-        IntentDecisionResult Deny(
-            Guid id,
-            string reason,
-            double? retryAfter,
-            IReadOnlyList<PoolCheck> poolChecks,
-            PoolCheck? tightestPool,
-            string risk)
-        {
-            var denied = new IntentDecided(
-                id,
-                Verdict.DenyWithReason,
-                null,
-                null,
-                null,
-                reason,
-                retryAfter,
-                null,
-                [],
-                tightestPool?.Pool.ToString(),
-                risk,
-                options.PolicyVersion,
-                []);
-            emit.Emit(denied, dimensions, causationId: submitted.EventId);
-
-            return Result(denied, poolChecks, tightestPool, command.Debug, now);
-        }
+        return decision.Approve(now, start, demands, plan.Blocker, null, Budgets.Holds(budgets));
     }
 
-    public static OutcomeResult Decide(ReportOutcome command, RatelordState state, Emitter emit)
+    /// <summary>
+    /// The earliest start that policy allows before capacity is considered: a deferral past the
+    /// reset, a paced slot when the pool is at risk (or its forecast is stale or unknown), and a
+    /// budget's pacing.
+    /// </summary>
+    private static (DateTimeOffset NotBefore, string? Blocker) Earliest(
+        SubmitIntent command,
+        IReadOnlyList<PoolDemand> demands,
+        Dictionary<PoolKey, PoolForecast> forecasts,
+        PolicyVerdict verdict,
+        IReadOnlyList<BudgetStatus> budgets,
+        RatelordState state,
+        RatelordOptions options,
+        Guid intentId,
+        double reserve,
+        DateTimeOffset now)
+    {
+        var defaults = options.Policy.Defaults;
+        var start = now;
+        string? blocker = null;
+        if (verdict.Strictest == RuleAction.Defer)
+        {
+            foreach (var demand in demands)
+            {
+                var deferred = Shaping.DeferredStart(state.Pools.Find(demand.Pool), start, intentId, defaults.DeferJitterSeconds);
+                if (deferred is { } d && d > start)
+                {
+                    start = d;
+                    blocker = ReasonCodes.DeferredByPolicy;
+                }
+            }
+        }
+
+        var atRisk = demands.Any(d => forecasts.GetValueOrDefault(d.Pool) is not { } f
+            || f.Stale || f.Status == PoolStatus.Unknown || f.PExhaustion > defaults.ShapeAbovePExhaustion);
+        var shape = verdict.Strictest == RuleAction.Shape
+            || (atRisk && !verdict.ExplicitlyApproved && command.Urgency != Urgency.High);
+        if (shape)
+        {
+            foreach (var demand in demands)
+            {
+                var share = state.Burn.AgentShare(demand.Pool, command.AgentId, start);
+                var agents = state.Burn.ActiveAgents(demand.Pool, start);
+                var weight = Math.Max(
+                    Shaping.Weight(command.Urgency, share, agents, defaults),
+                    verdict.Strictest == RuleAction.Shape ? 1 : 0);
+                var paced = Shaping.PacedStart(
+                    state.Pools.Find(demand.Pool), demand, start, reserve, Release(options), weight);
+                if (paced > start)
+                {
+                    start = paced;
+                    blocker = weight > 1 && share > 0 ? ReasonCodes.FairShareExceeded : ReasonCodes.ShapedForRisk;
+                }
+            }
+        }
+
+        foreach (var budget in budgets)
+        {
+            var wait = budget.PacingWait(start);
+            if (wait > TimeSpan.Zero)
+            {
+                start += wait;
+                blocker = ReasonCodes.BudgetPaced;
+            }
+        }
+
+        return (start, blocker);
+    }
+
+    /// <summary>
+    /// Another registered identity of the same provider that can serve the workload at once,
+    /// the one whose pools are safest (lowest risk, then most left).
+    /// </summary>
+    private static (string Identity, List<PoolDemand> Demands)? SwitchTarget(
+        SubmitIntent command,
+        IdentityRecord current,
+        RatelordState state,
+        RatelordOptions options,
+        DateTimeOffset now,
+        double reserve)
+    {
+        (string Identity, List<PoolDemand> Demands, double Risk, double Headroom)? best = null;
+        foreach (var candidate in state.Identities.All)
+        {
+            if (candidate.IdentityId == current.IdentityId || candidate.Provider != current.Provider)
+            {
+                continue;
+            }
+
+            var demands = DemandsOf(command with { IdentityId = candidate.IdentityId }, candidate, options.Workloads);
+            if (demands.Any(d => state.Pools.Find(d.Pool) is not { IsObserved: true }))
+            {
+                continue;
+            }
+
+            if (Plan(demands, state, now, reserve, Release(options)).Start != now)
+            {
+                continue;
+            }
+
+            var risk = demands.Max(d => PoolForecaster.Forecast(state.Pools.Find(d.Pool)!, now, options.ForecastModel).PExhaustion ?? 1);
+            var headroom = demands.Min(d => Headroom(state.Pools.Find(d.Pool)!, now));
+            if (best is null || risk < best.Value.Risk || (risk == best.Value.Risk && headroom > best.Value.Headroom))
+            {
+                best = (candidate.IdentityId, demands, risk, headroom);
+            }
+        }
+
+        return best is { } b ? (b.Identity, b.Demands) : null;
+    }
+
+    private static TimeSpan Release(RatelordOptions options) =>
+        TimeSpan.FromSeconds(options.Policy.Defaults.ReserveReleaseSeconds);
+
+    private static double Headroom(PoolState pool, DateTimeOffset now)
+    {
+        var view = pool.ViewAt(now);
+
+        return view.Remaining is { } remaining && view.Limit is > 0 and var limit
+            ? (remaining - pool.Reserved) / limit
+            : 0;
+    }
+
+    private static double? RetryAtReset(PoolKey? pool, RatelordState state, DateTimeOffset now) =>
+        pool is { } key && state.Pools.Find(key)?.ViewAt(now).ResetAt is { } reset
+            ? Math.Max(0, (reset - now).TotalSeconds)
+            : CapacityRule.UnknownResetRetry.TotalSeconds;
+
+    public static OutcomeResult Decide(ReportOutcome command, RatelordState state, RatelordOptions options, Emitter emit)
     {
         var record = state.Intents.Find(command.IntentId)
             ?? throw new CommandRejectedException(
@@ -147,8 +270,17 @@ public static class IntentDecider
         var charges = command.Outcome == SettlementOutcomes.Cancelled
             ? []
             : ChargesOf(decision.Reservations, command.ActualCost, observation);
+        var spent = command.Outcome == SettlementOutcomes.Cancelled
+            ? []
+            : Budgets.Charges(options.Policy, decision, command.ActualCost);
         emit.Emit(
-            new IntentSettled(command.IntentId, command.Outcome, command.ActualCost, command.Response?.Status, charges),
+            new IntentSettled(
+                command.IntentId,
+                command.Outcome,
+                command.ActualCost,
+                command.Response?.Status,
+                charges,
+                spent.Count > 0 ? spent : null),
             record.Dimensions,
             causationId: observed?.EventId);
         var updated = observation is null ? [] : PoolDecider.KeysOf(observation);
@@ -184,16 +316,21 @@ public static class IntentDecider
     private readonly record struct Planned(DateTimeOffset? Start, string? Blocker, DateTimeOffset? RetryAt);
 
     /// <summary>Finds the earliest instant at which every pool has room; the wait is the longest of them.</summary>
-    private static Planned Plan(List<PoolDemand> demands, RatelordState state, DateTimeOffset now)
+    private static Planned Plan(
+        List<PoolDemand> demands,
+        RatelordState state,
+        DateTimeOffset notBefore,
+        double reserve,
+        TimeSpan release)
     {
-        var start = now;
+        var start = notBefore;
         string? blocker = null;
         for (var round = 0; round < MaxPlanningRounds; round++)
         {
             var latest = start;
             foreach (var demand in demands)
             {
-                var slot = CapacityRule.EarliestSlot(state.Pools.Find(demand.Pool), demand, start);
+                var slot = CapacityRule.EarliestSlot(state.Pools.Find(demand.Pool), demand, start, reserve, release);
                 if (slot.Start is not { } poolStart)
                 {
                     return new Planned(null, slot.Blocker, slot.RetryAt);
@@ -217,17 +354,16 @@ public static class IntentDecider
         return new Planned(null, ReasonCodes.WindowsFull, start);
     }
 
-    private static PoolCheck Check(PoolDemand demand, RatelordState state, DateTimeOffset now, Planned plan, RatelordOptions options)
+    private static PoolCheck Check(PoolDemand demand, RatelordState state, DateTimeOffset now, PoolForecast? forecast)
     {
         var pool = state.Pools.Find(demand.Pool);
         if (pool is null)
         {
-            return new PoolCheck(demand.Pool, demand.Cost, null, null, 0, null, plan.Start, ReasonCodes.PoolUnobserved, PoolStatus.Unknown, null);
+            return new PoolCheck(demand.Pool, demand.Cost, null, null, 0, null, now, ReasonCodes.PoolUnobserved, PoolStatus.Unknown, null);
         }
 
         var view = pool.ViewAt(now);
         var slot = CapacityRule.EarliestSlot(pool, demand, now);
-        var forecast = PoolForecaster.Forecast(pool, now, options.ForecastModel);
 
         return new PoolCheck(
             demand.Pool,
@@ -238,27 +374,19 @@ public static class IntentDecider
             view.ResetAt,
             slot.Start,
             slot.Blocker,
-            forecast.Status,
-            forecast.PExhaustion);
+            forecast?.Status ?? PoolStatus.Unknown,
+            forecast?.PExhaustion);
     }
 
-    /// <summary>The pool that set the start, or else the one with the least left relative to its limit.</summary>
-    private static PoolCheck? Tightest(List<PoolCheck> checks, Planned plan)
+    /// <summary>The pool with the least left relative to its limit; an unobserved pool is tightest of all.</summary>
+    private static PoolCheck? Tightest(IReadOnlyList<PoolCheck> checks)
     {
-        if (checks.Count == 0)
-        {
-            return null;
-        }
-
-        var late = checks.Where(c => c.EarliestStart is null || (plan.Start is { } s && c.EarliestStart >= s && c.Blocker is not null));
-        var candidates = late.Any() ? late : checks;
-
-        return candidates.OrderBy(Headroom).ThenBy(c => c.Pool).First();
+        return checks.Count == 0 ? null : checks.OrderBy(Headroom).ThenBy(c => c.Pool).First();
 
         static double Headroom(PoolCheck check) =>
             check.Remaining is { } remaining && check.Limit is > 0 and var limit
                 ? (remaining - check.Reserved) / limit
-                : check.Remaining is { } r ? r - check.Reserved : double.MaxValue;
+                : check.Remaining is { } r ? r - check.Reserved : double.MinValue;
     }
 
     private static string Summarize(PoolCheck? tightest, DateTimeOffset now)
@@ -274,9 +402,9 @@ public static class IntentDecider
             ? $"resets in {Math.Max(0, (at - now).TotalSeconds).ToString("0.#", CultureInfo.InvariantCulture)}s"
             : "reset unknown";
         var reserved = tightest.Reserved.ToString("0.###", CultureInfo.InvariantCulture);
-        var status = WireNames.Of(tightest.Status);
+        var risk = tightest.PExhaustion is { } p ? $", p_exhaustion {p.ToString("0.###", CultureInfo.InvariantCulture)}" : "";
 
-        return $"{tightest.Pool}: {remaining} of {limit} left, {reserved} reserved, {reset}, status {status}";
+        return $"{tightest.Pool}: {remaining} of {limit} left, {reserved} reserved, {reset}, status {WireNames.Of(tightest.Status)}{risk}";
     }
 
     private static IReadOnlyList<PoolCharge> ChargesOf(
@@ -306,21 +434,96 @@ public static class IntentDecider
         return charges;
     }
 
-    private static IntentDecisionResult Result(
-        IntentDecided decided,
-        IReadOnlyList<PoolCheck> checks,
-        PoolCheck? tightest,
-        bool debug,
-        DateTimeOffset now) =>
-        new(
-            decided.IntentId,
-            decided.Verdict,
-            decided.WaitSeconds,
-            decided.DeferUntil,
-            decided.IdentitySwitch,
-            decided.Reason,
-            decided.RetryAfterSeconds,
-            decided.ValidUntil,
-            new Evaluation(now, decided.RiskSummary, tightest, decided.PolicyVersion),
-            debug ? checks : null);
+    /// <summary>Builds the decision event, the policy events and the answer, for every way an intent can end.</summary>
+    private sealed class DecisionBuilder(
+        Guid intentId,
+        SubmitIntent command,
+        RatelordOptions options,
+        Emitter emit,
+        EventDimensions dimensions,
+        Guid causationId)
+    {
+        public PolicyVerdict? Verdict { get; set; }
+
+        public IReadOnlyList<PoolCheck> Checks { get; set; } = [];
+
+        public PoolCheck? Tightest { get; set; }
+
+        public IReadOnlyList<BudgetStatus> Budgets { get; set; } = [];
+
+        public IntentDecisionResult Deny(string reason, double? retryAfter, string? summary) =>
+            Record(new IntentDecided(
+                intentId,
+                Domain.Verdict.DenyWithReason,
+                null,
+                null,
+                null,
+                reason,
+                retryAfter,
+                null,
+                [],
+                Tightest?.Pool.ToString(),
+                summary ?? Summarize(Tightest, emit.Now),
+                options.PolicyVersion,
+                RulesFired()));
+
+        public IntentDecisionResult Approve(
+            DateTimeOffset now,
+            DateTimeOffset start,
+            IReadOnlyList<PoolDemand> demands,
+            string? reason,
+            string? identitySwitch,
+            IReadOnlyList<BudgetCharge> holds)
+        {
+            var wait = (start - now).TotalSeconds;
+            var waits = wait > 0;
+            var defers = waits && start - now > options.DeferAfter;
+            var modified = waits || identitySwitch is not null;
+            var duration = TimeSpan.FromSeconds(command.DurationHintSeconds ?? 0);
+
+            return Record(new IntentDecided(
+                intentId,
+                modified ? Domain.Verdict.ApproveWithModifications : Domain.Verdict.Approve,
+                waits && !defers ? wait : null,
+                defers ? start : null,
+                identitySwitch,
+                modified ? reason : null,
+                null,
+                start + options.ApprovalTtl + duration,
+                CapacityRule.Reserve(demands, start),
+                Tightest?.Pool.ToString(),
+                Summarize(Tightest, now),
+                options.PolicyVersion,
+                RulesFired(),
+                holds.Count > 0 ? holds : null));
+        }
+
+        private List<string> RulesFired() => Verdict is null ? [] : [.. Verdict.Fired.Select(f => f.QualifiedName)];
+
+        private IntentDecisionResult Record(IntentDecided decided)
+        {
+            var decidedEvent = emit.Emit(decided, dimensions, causationId: causationId);
+            foreach (var fired in Verdict?.Fired ?? [])
+            {
+                emit.Emit(
+                    new PolicyTriggered(intentId, fired.PolicyId, fired.Rule, fired.Action.ToString().ToLowerInvariant()),
+                    dimensions,
+                    causationId: decidedEvent.EventId,
+                    provider: fired.Pool?.Provider,
+                    pool: fired.Pool?.Pool);
+            }
+
+            return new IntentDecisionResult(
+                decided.IntentId,
+                decided.Verdict,
+                decided.WaitSeconds,
+                decided.DeferUntil,
+                decided.IdentitySwitch,
+                decided.Reason,
+                decided.RetryAfterSeconds,
+                decided.ValidUntil,
+                new Evaluation(emit.Now, decided.RiskSummary, Tightest, decided.PolicyVersion, decided.RulesFired),
+                command.Debug ? new DecisionTrace(Checks, Verdict?.Trace ?? [], Budgets) : null);
+        }
+    }
 }

@@ -68,12 +68,66 @@ public static class PoolDecider
         [.. observation.Pools.Select(p => new PoolKey(observation.Provider, p.Pool, p.Owner))];
 
     /// <summary>
-    /// Records a forecast for each touched pool whose status band changed, or whose P50 time to
-    /// exhaustion moved by more than the material fraction, so the log holds forecasts without
-    /// one per intent.
+    /// Records <see cref="DriftDetected"/> for each pool whose reading, among <paramref name="decided"/>,
+    /// showed less remaining than the accounting explains. The projection judged it as it applied the
+    /// reading; the event makes it visible in the log, caused by that reading and dated by it.
     /// </summary>
-    public static void DecideForecasts(IEnumerable<PoolKey> touched, RatelordState state, RatelordOptions options, Emitter emit)
+    public static void DecideDrift(IReadOnlyList<EventEnvelope> decided, RatelordState state, Emitter emit)
     {
+        ArgumentNullException.ThrowIfNull(decided);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(emit);
+        foreach (var envelope in decided)
+        {
+            if (envelope.Payload is not ProviderObserved observed)
+            {
+                continue;
+            }
+
+            foreach (var key in KeysOf(observed).Distinct())
+            {
+                if (state.Pools.Find(key) is not { } pool
+                    || pool.Drift.Count == 0
+                    || pool.Drift.LastReading != pool.Observations
+                    || pool.Drift.LastAt != envelope.EventTime)
+                {
+                    continue;
+                }
+
+                var drift = pool.Drift;
+                emit.Emit(
+                    new DriftDetected(
+                        key,
+                        drift.LastAmount,
+                        drift.LastExpected,
+                        drift.LastObserved,
+                        drift.LastInFlight,
+                        DriftDetected.OutsideConsumer,
+                        drift.Count),
+                    EventDimensions.System with { IdentityId = key.Owner },
+                    envelope.EventTime,
+                    causationId: envelope.EventId,
+                    provider: key.Provider,
+                    pool: key.Pool);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a forecast for each touched pool whose status band or flags changed, or whose P50 time to
+    /// exhaustion moved by more than the material fraction, so the log holds forecasts without one per
+    /// intent.
+    /// </summary>
+    public static void DecideForecasts(
+        IEnumerable<PoolKey> touched,
+        RatelordState state,
+        RatelordOptions options,
+        Emitter emit)
+    {
+        ArgumentNullException.ThrowIfNull(touched);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(emit);
         foreach (var key in touched.Distinct())
         {
             if (state.Pools.Find(key) is not { } pool)
@@ -95,7 +149,10 @@ public static class PoolDecider
 
     private static bool IsMaterial(PoolForecast? previous, PoolForecast next, double fraction)
     {
-        if (previous is null || previous.Status != next.Status || previous.Model != next.Model)
+        if (previous is null
+            || previous.Status != next.Status
+            || previous.Model != next.Model
+            || !(previous.Flags ?? []).SequenceEqual(next.Flags ?? [], StringComparer.Ordinal))
         {
             return true;
         }

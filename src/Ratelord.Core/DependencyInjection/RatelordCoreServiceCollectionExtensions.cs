@@ -30,6 +30,8 @@ public static class RatelordCoreServiceCollectionExtensions
         services.AddSingleton<IValidator<RecordObservation>, RecordObservationValidator>();
         services.AddSingleton<IValidator<RegisterIdentity>, RegisterIdentityValidator>();
         services.AddSingleton<IValidator<DeleteIdentity>, DeleteIdentityValidator>();
+        services.AddSingleton<IValidator<ConfigureProvider>, ConfigureProviderValidator>();
+        services.AddSingleton<IValidator<RecordProviderPoll>, RecordProviderPollValidator>();
         services.AddMediator((MediatorOptions mediator) =>
         {
             mediator.Namespace = "Ratelord.Core.Mediator";

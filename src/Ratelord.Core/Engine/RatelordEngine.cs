@@ -51,14 +51,30 @@ public sealed class RatelordEngine
         object? result = command switch
         {
             SubmitIntent c => IntentDecider.Decide(c, State, Options, emit),
-            ReportOutcome c => IntentDecider.Decide(c, State, emit),
+            ReportOutcome c => IntentDecider.Decide(c, State, Options, emit),
             ExpireApprovals c => IntentDecider.Decide(c, State, emit),
             RecordObservation c => PoolDecider.Decide(c, State, emit),
             RegisterIdentity c => IdentityDecider.Decide(c, State, emit),
             DeleteIdentity c => IdentityDecider.Decide(c, State, emit),
             StartSystem c => IdentityDecider.Decide(c, emit),
+            ConfigureProvider c => ProviderDecider.Decide(c, emit),
+            RecordProviderPoll c => ProviderDecider.Decide(c, State, emit),
+            ApplyPolicy c => PolicyDecider.Decide(c, emit),
+            RejectPolicy c => PolicyDecider.Decide(c, Options, emit),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
+
+        if (command is ApplyPolicy apply)
+        {
+            // The policy is part of the decision context, not of the projections: it takes effect for
+            // the next command the writer decides, in log order.
+            Options = Options with
+            {
+                Policy = apply.Policy,
+                Workloads = apply.Policy.Workloads,
+                PolicyVersion = apply.Policy.Version,
+            };
+        }
 
         var decided = emit.Events.Count;
         foreach (var envelope in emit.Events)
@@ -66,9 +82,22 @@ public sealed class RatelordEngine
             State.Apply(envelope);
         }
 
+        // A throttle that no pool explains is evidence of a hidden limit, whichever door it came in by.
+        if (ProviderDecider.DecideLearnedLimits([.. emit.Events], State, emit) > 0)
+        {
+            for (var i = decided; i < emit.Events.Count; i++)
+            {
+                State.Apply(emit.Events[i]);
+            }
+
+            decided = emit.Events.Count;
+        }
+
         var touched = TouchedPools(emit.Events);
         if (touched.Count > 0)
         {
+            // Drift first, from the readings just applied; then forecasts, which the drift widens.
+            PoolDecider.DecideDrift([.. emit.Events], State, emit);
             PoolDecider.DecideForecasts(touched, State, Options, emit);
             for (var i = decided; i < emit.Events.Count; i++)
             {

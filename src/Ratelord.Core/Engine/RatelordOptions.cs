@@ -1,5 +1,6 @@
 using Ratelord.Core.Domain;
 using Ratelord.Core.Forecasting;
+using Ratelord.Core.Policies;
 
 namespace Ratelord.Core.Engine;
 
@@ -15,10 +16,25 @@ public sealed record RatelordOptions
     /// <summary>Relative change of the P50 time to exhaustion that counts as material. Default 0.25.</summary>
     public double MaterialTteChange { get; init; } = 0.25;
 
-    public WorkloadCatalog Workloads { get; init; } = WorkloadCatalog.Empty;
+    private readonly WorkloadCatalog? _workloads;
+    private readonly string? _policyVersion;
+
+    /// <summary>The policy in force: rules, budgets, prices, workloads and defaults.</summary>
+    public PolicySet Policy { get; init; } = PolicySet.BuiltIn;
+
+    /// <summary>The workloads; those of <see cref="Policy"/> unless set.</summary>
+    public WorkloadCatalog Workloads
+    {
+        get => _workloads ?? Policy.Workloads;
+        init => _workloads = value;
+    }
 
     /// <summary>Identifies the policy in force; recorded in every decision.</summary>
-    public string PolicyVersion { get; init; } = "builtin";
+    public string PolicyVersion
+    {
+        get => _policyVersion ?? Policy.Version;
+        init => _policyVersion = value;
+    }
 
     public IForecastModel ForecastModel { get; init; } = new WindowRateModel();
 }

@@ -17,6 +17,14 @@ public static class EventTypes
             [typeof(IntentSettled)] = (IntentSettled.Name, 1),
             [typeof(ForecastComputed)] = (ForecastComputed.Name, 1),
             [typeof(PolicyTriggered)] = (PolicyTriggered.Name, 1),
+            [typeof(DriftDetected)] = (DriftDetected.Name, 1),
+            [typeof(ProviderConfigured)] = (ProviderConfigured.Name, 1),
+            [typeof(ProviderPollObserved)] = (ProviderPollObserved.Name, 1),
+            [typeof(ProviderError)] = (ProviderError.Name, 1),
+            [typeof(ThrottleUnexplained)] = (ThrottleUnexplained.Name, 1),
+            [typeof(LearnedLimitRecorded)] = (LearnedLimitRecorded.Name, 1),
+            [typeof(PolicyUpdated)] = (PolicyUpdated.Name, 1),
+            [typeof(PolicyRejected)] = (PolicyRejected.Name, 1),
         }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> ByName =

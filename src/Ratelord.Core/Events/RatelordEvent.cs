@@ -76,7 +76,8 @@ public sealed record IntentSubmitted(
     double? ExpectedCost,
     double? DurationHintSeconds,
     double? MaxWaitSeconds,
-    JsonElement? ClientContext) : RatelordEvent
+    JsonElement? ClientContext,
+    IReadOnlyList<AgentLabel>? Labels = null) : RatelordEvent
 {
     public const string Name = "intent_submitted";
 }
@@ -95,7 +96,8 @@ public sealed record IntentDecided(
     string? TightestPool,
     string RiskSummary,
     string PolicyVersion,
-    IReadOnlyList<string> RulesFired) : RatelordEvent
+    IReadOnlyList<string> RulesFired,
+    IReadOnlyList<BudgetCharge>? BudgetHolds = null) : RatelordEvent
 {
     public const string Name = "intent_decided";
 }
@@ -117,9 +119,30 @@ public sealed record IntentSettled(
     string Outcome,
     double? ActualCost,
     int? ResponseStatus,
-    IReadOnlyList<PoolCharge> Charges) : RatelordEvent
+    IReadOnlyList<PoolCharge> Charges,
+    IReadOnlyList<BudgetCharge>? BudgetCharges = null) : RatelordEvent
 {
     public const string Name = "intent_settled";
+}
+
+/// <summary>Money held or spent against one window of a budget, in micro-USD.</summary>
+public sealed record BudgetCharge(string BudgetId, DateTimeOffset WindowStart, double MicroUsd);
+
+/// <summary>A label the agent gave itself on an intent, readable by policies as <c>agent.labels.key</c>.</summary>
+public sealed record AgentLabel(string Key, string Value);
+
+/// <summary>A new policy took effect for the next intent.</summary>
+public sealed record PolicyUpdated(string Version, string Source, int PolicyCount, int RuleCount, int WorkloadCount)
+    : RatelordEvent
+{
+    public const string Name = "policy_updated";
+}
+
+/// <summary>A policy file was refused; the policy in force did not change.</summary>
+public sealed record PolicyRejected(string Source, string AttemptedVersion, string ActiveVersion, IReadOnlyList<string> Errors)
+    : RatelordEvent
+{
+    public const string Name = "policy_rejected";
 }
 
 /// <summary>Consumption to count against a pool that no reading has shown yet.</summary>

@@ -1,147 +1,217 @@
 namespace Ratelord.Core.Forecasting;
 
 /// <summary>
-/// The first forecast model: an exponentially weighted mean and variance of the burn rate over the
-/// recent usage samples, with normal quantiles for the time to exhaustion. A pool with fewer than
-/// two samples is judged from a pessimistic prior: its whole limit spread over what is left of
-/// the window.
+/// The decision model: exponentially weighted burn rates over two windows of event time, a fast one
+/// that sees a spike at once and a slow one for the baseline, with their variances.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Each window is a continuous-time average: a sample of <c>x</c> units over <c>Δ</c> seconds enters as
+/// <c>N ← N·e^(−Δ/τ) + x</c> and <c>W ← W·e^(−Δ/τ) + Δ</c>, and the rate is <c>N / W</c>. Irregular
+/// intervals weigh as long as they last, a burst of charges a millisecond apart counts by its units,
+/// and the open interval since the last sample decays both rates toward zero: silence, measured by
+/// event time, is evidence of no consumption.
+/// </para>
+/// <para>
+/// The rate is the slow one, moved toward the fast one by how far their gap exceeds what noise
+/// explains. Its uncertainty adds the estimator's own variance to the excess of that gap over noise,
+/// averaged over an hour: a pool whose demand shifts keeps wider bounds than one that is steady.
+/// The burstiness (variance per second) is the weighted mean of the squared one-step prediction errors,
+/// never below a unit-cost Poisson process of the same rate.
+/// </para>
+/// </remarks>
 public sealed class WindowRateModel : IForecastModel
 {
-    // One-sided normal quantiles: a P90 time to exhaustion uses the 90th percentile burn rate.
-    private const double Z90 = 1.2815515655446004;
-    private const double Z99 = 2.3263478740408408;
+    /// <summary>Time constant of the fast window.</summary>
+    public const double FastSeconds = 300;
 
-    /// <summary>Weight of the newest sample in the moving averages.</summary>
-    private const double Alpha = 0.3;
+    /// <summary>Time constant of the slow window.</summary>
+    public const double SlowSeconds = 1800;
 
-    /// <summary>An observation older than this makes the forecast stale.</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
+    /// <summary>Time constant over which shifts in demand are remembered.</summary>
+    public const double ShiftSeconds = 3600;
 
-    /// <summary>An observation older than this makes the pool's status unknown.</summary>
-    public static readonly TimeSpan UnknownAfter = TimeSpan.FromMinutes(30);
+    /// <summary>How far ahead a trend read from the two windows is followed before the rate is held.</summary>
+    public const double TrendSeconds = 1800;
 
-    public string Id => "window-rate/1";
+    /// <summary>
+    /// Memory of the squared prediction errors that measure burstiness: long, because bursty traffic has
+    /// heavy tails and a short memory would mostly miss the bursts that matter.
+    /// </summary>
+    public const double BurstinessSeconds = 7200;
 
+    /// <summary>Span over which the slope of the slow rate is read.</summary>
+    public const double SlopeSeconds = 3600;
+
+    /// <summary>Memory of how far the slow rate wandered over each span.</summary>
+    public const double WanderMemorySeconds = 6 * 3600;
+
+    /// <summary>Weighted evidence below which the prior rules.</summary>
+    public const double MinEvidenceSeconds = 120;
+
+    /// <summary>Model id and version; the version changes whenever the same input could forecast differently.</summary>
+    public const string ModelId = "window-rate/2";
+
+    /// <inheritdoc />
+    public string Id => ModelId;
+
+    /// <inheritdoc />
     public PoolForecast Forecast(ForecastInput input)
     {
-        var (mean, stdDev, confidence) = EstimateRate(input);
-        var available = input.Available;
-        var ttr = input.SecondsToReset;
+        ArgumentNullException.ThrowIfNull(input);
 
-        TimeToExhaustion tte = available is { } a
-            ? new TimeToExhaustion(TimeAt(a, mean), TimeAt(a, mean + (Z90 * stdDev)), TimeAt(a, mean + (Z99 * stdDev)))
-            : new TimeToExhaustion(null, null, null);
-        var pExhaustion = ProbabilityOfExhaustion(available, ttr, mean, stdDev);
-        double? margin = tte.P99Seconds is { } p99 && ttr is { } t ? p99 - t : null;
-        var age = input.SecondsSinceObservation;
-        var stale = age is null || age > StaleAfter.TotalSeconds;
-        var status = StatusOf(input, pExhaustion, age);
-
-        return new PoolForecast(
-            Id,
-            input.Now,
-            new BurnRate(mean, stdDev),
-            tte,
-            ttr,
-            pExhaustion,
-            margin,
-            stale ? "stale" : confidence,
-            stale,
-            status);
+        return ExhaustionForecast.Build(Id, input, Estimate(input));
     }
 
-    private static (double Mean, double StdDev, string Confidence) EstimateRate(ForecastInput input)
+    /// <summary>The burn the samples of <paramref name="input"/> show, or the prior when they show too little.</summary>
+    public static BurnEstimate Estimate(ForecastInput input)
     {
-        if (input.Samples.Count < 2)
-        {
-            // Cold start: assume the whole limit may be spent before the reset.
-            var prior = input.Limit is { } limit && input.SecondsToReset is > 0 and var ttr ? limit / ttr : 0;
-
-            return (prior, prior / 2, "prior");
-        }
-
-        double mean = 0;
-        double variance = 0;
-        var first = true;
+        ArgumentNullException.ThrowIfNull(input);
+        var fast = default(Window);
+        var slow = default(Window);
+        double errors = 0;
+        double errorWeight = 0;
+        double shifts = 0;
+        double shiftWeight = 0;
+        var measured = 0;
+        var calibration = new ErrorCalibration();
+        var history = new List<(double Time, double Rate)>();
+        double time = 0;
+        double wander = 0;
+        double wanderWeight = 0;
         foreach (var sample in input.Samples)
         {
-            var rate = sample.Seconds > 0 ? sample.Amount / sample.Seconds : 0;
-            if (first)
+            if (sample.Seconds <= 0)
             {
-                mean = rate;
-                first = false;
                 continue;
             }
 
-            var delta = rate - mean;
-            mean += Alpha * delta;
-            variance = (1 - Alpha) * (variance + (Alpha * delta * delta));
+            time += sample.Seconds;
+            if (sample.Censored)
+            {
+                calibration.Break(sample.Seconds);
+                continue;
+            }
+
+            var x = sample.Amount;
+            var seconds = sample.Seconds;
+            if (slow.Weight > 0)
+            {
+                var error = x - (slow.Rate * seconds);
+                var decay = Math.Exp(-seconds / BurstinessSeconds);
+                errors = (errors * decay) + (error * error);
+                errorWeight = (errorWeight * decay) + seconds;
+            }
+
+            fast = fast.Add(x, seconds, FastSeconds);
+            slow = slow.Add(x, seconds, SlowSeconds);
+            var gap = fast.Rate - slow.Rate;
+            var keep = Math.Exp(-seconds / ShiftSeconds);
+            shifts = (shifts * keep) + (gap * gap * seconds);
+            shiftWeight = (shiftWeight * keep) + seconds;
+            measured++;
+            history.Add((time, slow.Rate));
+            var (slope, change) = Slope(history, slow, errors, errorWeight);
+            if (change is { } squared)
+            {
+                var forget = Math.Exp(-seconds / WanderMemorySeconds);
+                wander = (wander * forget) + (squared * seconds);
+                wanderWeight = (wanderWeight * forget) + seconds;
+            }
+
+            var step = Combine(fast, slow, errors, errorWeight, shifts, shiftWeight, slope) with
+            {
+                RateDrift = wanderWeight > 0 ? wander / wanderWeight / SlopeSeconds : 0,
+            };
+            calibration.Add(x, seconds, step);
         }
 
-        return (Math.Max(0, mean), Math.Sqrt(variance), "measured");
+        if (measured < 2 || slow.Weight < MinEvidenceSeconds)
+        {
+            return ExhaustionForecast.Prior(input);
+        }
+
+        return Combine(fast, slow, errors, errorWeight, shifts, shiftWeight, Slope(history, slow, errors, errorWeight).Slope) with
+        {
+            RateDrift = wanderWeight > 0 ? wander / wanderWeight / SlopeSeconds : 0,
+            Scale = calibration.Build(),
+        };
     }
 
-    private static double? TimeAt(double available, double rate) =>
-        available <= 0 ? 0 : rate > 0 ? available / rate : null;
-
-    private static double? ProbabilityOfExhaustion(double? available, double? ttr, double mean, double stdDev)
+    /// <summary>
+    /// The slope of the slow rate over the last <see cref="SlopeSeconds"/>, shrunk toward zero as far as
+    /// the slow rate's own noise could have made it: demand that ramps is followed, demand that only
+    /// jitters is not.
+    /// </summary>
+    /// <returns>The shrunk slope, and the squared change of the slow rate over the span beyond its noise.</returns>
+    private static (double Slope, double? Change) Slope(
+        List<(double Time, double Rate)> history,
+        Window slow,
+        double errors,
+        double errorWeight)
     {
-        if (available is not { } a)
+        var (now, rate) = history[^1];
+        var index = history.FindLastIndex(h => h.Time <= now - SlopeSeconds);
+        if (index < 0)
         {
-            return null;
+            return (0, null);
         }
 
-        if (a <= 0)
-        {
-            return 1;
-        }
+        var (then, before) = history[index];
+        var span = now - then;
+        var slope = (rate - before) / span;
+        var diffusion = Math.Max(errorWeight > 0 ? errors / errorWeight : 0, rate);
+        var noise = 2 * diffusion * slow.Spread / (span * span);
 
-        if (ttr is not { } t)
-        {
-            return mean > 0 ? 1 : null;
-        }
+        var change = (rate - before) * (rate - before);
 
-        if (t <= 0)
-        {
-            return 0;
-        }
-
-        // The pool runs dry before the reset when the rate exceeds available / ttr.
-        var threshold = a / t;
-        if (stdDev <= 1e-12)
-        {
-            return mean > threshold ? 1 : 0;
-        }
-
-        return 1 - NormalCdf((threshold - mean) / stdDev);
+        return (slope * slope * slope / ((slope * slope) + noise + 1e-18), Math.Max(0, change - (noise * span * span)));
     }
 
-    private static PoolStatus StatusOf(ForecastInput input, double? pExhaustion, double? age)
+    /// <summary>The burn the two windows and the error and shift averages stand for at one point.</summary>
+    private static BurnEstimate Combine(
+        Window fast,
+        Window slow,
+        double errors,
+        double errorWeight,
+        double shifts,
+        double shiftWeight,
+        double slope)
     {
-        if (input.Available is null || age is null || age > UnknownAfter.TotalSeconds)
+        var diffusion = Math.Max(errorWeight > 0 ? errors / errorWeight : 0, Math.Max(fast.Rate, slow.Rate));
+        var fastVariance = diffusion * fast.Spread;
+        var slowVariance = diffusion * slow.Spread;
+        var gap = fast.Rate - slow.Rate;
+        var noise = fastVariance + slowVariance;
+        var toFast = (gap * gap) / ((gap * gap) + noise + 1e-12);
+
+        // On a ramp the fast window lags by slope·τf: the rate is taken off that lag, and the slope
+        // followed for a while.
+        var trend = slope;
+        var mean = Math.Max(0, slow.Rate + (toFast * gap) + (toFast * trend * FastSeconds));
+        var estimator = ((1 - toFast) * (1 - toFast) * slowVariance) + (toFast * toFast * fastVariance);
+        var shift = Math.Max(0, (shiftWeight > 0 ? shifts / shiftWeight : 0) - noise);
+
+        return new BurnEstimate(mean, estimator + shift, diffusion, slow.Weight, ColdStart: false)
         {
-            return PoolStatus.Unknown;
-        }
-
-        if (input.Available <= 0 || pExhaustion > 0.9)
-        {
-            return PoolStatus.Critical;
-        }
-
-        var remainingShare = input.Limit is > 0 and var limit ? input.Available / limit : null;
-
-        return pExhaustion > 0.5 || remainingShare < 0.1 ? PoolStatus.Warn : PoolStatus.Ok;
+            Trend = trend,
+            TrendHorizonSeconds = TrendSeconds,
+        };
     }
 
-    /// <summary>Standard normal distribution function (Abramowitz and Stegun 7.1.26, error below 1.5e-7).</summary>
-    internal static double NormalCdf(double z)
+    /// <summary>One exponentially weighted window: units, weighted seconds, and the sum of squared weights.</summary>
+    private readonly record struct Window(double Units, double Weight, double Squares)
     {
-        var x = Math.Abs(z) / Math.Sqrt(2);
-        var t = 1 / (1 + (0.3275911 * x));
-        var poly = t * (0.254829592 + (t * (-0.284496736 + (t * (1.421413741 + (t * (-1.453152027 + (t * 1.061405429))))))));
-        var erf = 1 - (poly * Math.Exp(-x * x));
+        public double Rate => Weight > 0 ? Units / Weight : 0;
 
-        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+        /// <summary>Variance of <see cref="Rate"/> per unit of burstiness: Σw²Δ / (ΣwΔ)².</summary>
+        public double Spread => Weight > 0 ? Squares / (Weight * Weight) : 0;
+
+        public Window Add(double units, double seconds, double tau)
+        {
+            var decay = Math.Exp(-seconds / tau);
+
+            return new Window((Units * decay) + units, (Weight * decay) + seconds, (Squares * decay * decay) + seconds);
+        }
     }
 }

@@ -35,7 +35,19 @@ public static class CapacityRule
     public static readonly TimeSpan UnknownResetRetry = TimeSpan.FromSeconds(30);
 
     /// <summary>The earliest instant at or after <paramref name="notBefore"/> when <paramref name="demand"/> fits.</summary>
-    public static Slot EarliestSlot(PoolState? pool, PoolDemand demand, DateTimeOffset notBefore)
+    /// <param name="reserveFraction">
+    /// Share of the pool's limit this intent may not touch: the reserve kept for high urgency.
+    /// </param>
+    /// <param name="reserveRelease">
+    /// How long before a reset the reserve is released to everyone, so that capacity high urgency did
+    /// not claim is not wasted; capped at a tenth of the window when the window is known.
+    /// </param>
+    public static Slot EarliestSlot(
+        PoolState? pool,
+        PoolDemand demand,
+        DateTimeOffset notBefore,
+        double reserveFraction = 0,
+        TimeSpan reserveRelease = default)
     {
         if (pool is null || !pool.IsObserved)
         {
@@ -52,14 +64,15 @@ public static class CapacityRule
         }
 
         var view = pool.ViewAt(notBefore);
-        if (view.Limit is { } limit && demand.Cost > limit)
+        var reserve = ReserveAt(view, notBefore, reserveFraction, reserveRelease);
+        if (view.Limit is { } limit && demand.Cost > limit - reserve)
         {
             return new Slot(null, ReasonCodes.CostExceedsLimit, null);
         }
 
         var windowEnd = view.ResetAt;
         var heldNow = HeldBefore(pool, windowEnd);
-        if (view.Remaining is { } remaining && remaining - heldNow >= demand.Cost)
+        if (view.Remaining is { } remaining && remaining - heldNow - reserve >= demand.Cost)
         {
             return new Slot(notBefore, blocker, null);
         }
@@ -84,7 +97,8 @@ public static class CapacityRule
             // Approvals of the window that just ended may still be in flight when it resets, so the
             // first window after it counts them too.
             var held = HeldBetween(pool, start, end) + (k == 0 ? heldNow : 0);
-            if (capacity - held >= demand.Cost)
+            var windowReserve = reserveFraction * capacity;
+            if (capacity - windowReserve - held >= demand.Cost)
             {
                 return new Slot(start, ReasonCodes.PoolExhausted, null);
             }
@@ -100,7 +114,30 @@ public static class CapacityRule
         return new Slot(null, window is null ? ReasonCodes.PoolExhausted : ReasonCodes.WindowsFull, start);
     }
 
-    private static double HeldBefore(PoolState pool, DateTimeOffset? windowEnd)
+    /// <summary>The part of the pool kept for high urgency at <paramref name="at"/>: none in the release zone before a reset.</summary>
+    public static double ReserveAt(PoolView view, DateTimeOffset at, double reserveFraction, TimeSpan release)
+    {
+        if (view.Limit is not { } limit || reserveFraction <= 0)
+        {
+            return 0;
+        }
+
+        if (view.ResetAt is { } reset && release > TimeSpan.Zero)
+        {
+            var zone = view.WindowSeconds is > 0 and var window
+                ? TimeSpan.FromSeconds(Math.Min(release.TotalSeconds, window / 10))
+                : release;
+            if (reset - at <= zone)
+            {
+                return 0;
+            }
+        }
+
+        return reserveFraction * limit;
+    }
+
+    /// <summary>What approvals hold in the window that ends at <paramref name="windowEnd"/> (or in total).</summary>
+    public static double HeldBefore(PoolState pool, DateTimeOffset? windowEnd)
     {
         double held = 0;
         foreach (var reservation in pool.Reservations.Values)

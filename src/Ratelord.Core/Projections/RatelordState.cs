@@ -14,6 +14,16 @@ public sealed class RatelordState
 
     public IdentityDirectory Identities { get; } = new();
 
+    /// <summary>The provider instances the daemon polls, and how each stands.</summary>
+    public ProviderDirectory Providers { get; } = new();
+
+    /// <summary>Limits learned from throttling that no header explains.</summary>
+    public LearnedLimits LearnedLimits { get; } = new();
+
+    public BurnShares Burn { get; } = new();
+
+    public BudgetLedger Budgets { get; } = new();
+
     /// <summary>Position of the last event applied; 0 for an empty log.</summary>
     public long Position { get; private set; }
 
@@ -25,6 +35,10 @@ public sealed class RatelordState
         Identities.Apply(envelope);
         Intents.Apply(envelope);
         Pools.Apply(envelope);
+        Providers.Apply(envelope);
+        LearnedLimits.Apply(envelope);
+        Burn.Apply(envelope);
+        Budgets.Apply(envelope);
         Position = Math.Max(Position, envelope.Position);
         EventCount++;
     }

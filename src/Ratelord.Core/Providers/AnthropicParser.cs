@@ -2,13 +2,26 @@ namespace Ratelord.Core.Providers;
 
 /// <summary>
 /// Reads Anthropic: <c>anthropic-ratelimit-{pool}-{limit,remaining,reset}</c> for the requests,
-/// tokens, input-tokens and output-tokens pools, with resets as RFC 3339 times.
+/// tokens, input-tokens and output-tokens pools, and <c>anthropic-priority-{pool}-*</c> for the
+/// Priority Tier's priority-input-tokens and priority-output-tokens pools, with resets as RFC 3339
+/// times.
 /// </summary>
 public sealed class AnthropicParser : IRateLimitParser
 {
     private const string Prefix = "anthropic-ratelimit-";
 
-    private static readonly string[] PoolNames = ["requests", "tokens", "input-tokens", "output-tokens"];
+    private const string PriorityPrefix = "anthropic-priority-";
+
+    /// <summary>Each pool's name and the stem its three headers start with.</summary>
+    private static readonly (string Pool, string Stem)[] Pools =
+    [
+        ("requests", $"{Prefix}requests"),
+        ("tokens", $"{Prefix}tokens"),
+        ("input-tokens", $"{Prefix}input-tokens"),
+        ("output-tokens", $"{Prefix}output-tokens"),
+        ("priority-input-tokens", $"{PriorityPrefix}input-tokens"),
+        ("priority-output-tokens", $"{PriorityPrefix}output-tokens"),
+    ];
 
     /// <inheritdoc />
     public string Family => "anthropic";
@@ -18,7 +31,9 @@ public sealed class AnthropicParser : IRateLimitParser
     {
         ArgumentNullException.ThrowIfNull(response);
 
-        return response.Headers.Any(h => h.Key?.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) == true);
+        return response.Headers.Any(h =>
+            h.Key?.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) == true
+            || h.Key?.StartsWith(PriorityPrefix, StringComparison.OrdinalIgnoreCase) == true);
     }
 
     /// <inheritdoc />
@@ -28,9 +43,9 @@ public sealed class AnthropicParser : IRateLimitParser
         var date = ResetValues.ResponseDate(response);
 
         var pools = new List<PoolReading>();
-        foreach (var pool in PoolNames)
+        foreach (var (pool, stem) in Pools)
         {
-            string[] names = [$"{Prefix}{pool}-limit", $"{Prefix}{pool}-remaining", $"{Prefix}{pool}-reset"];
+            string[] names = [$"{stem}-limit", $"{stem}-remaining", $"{stem}-reset"];
             if (!names.Any(response.HasHeader))
             {
                 continue;

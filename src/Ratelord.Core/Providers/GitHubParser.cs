@@ -4,8 +4,9 @@ namespace Ratelord.Core.Providers;
 
 /// <summary>
 /// Reads GitHub: the <c>x-ratelimit-*</c> headers of the REST and GraphQL APIs (the resource
-/// header names the pool), the body of <c>GET /rate_limit</c>, GraphQL's 200 answers whose errors
-/// say <c>RATE_LIMITED</c>, and the difference between primary and secondary limits.
+/// header names the pool), the body of <c>GET /rate_limit</c>, the <c>rateLimit</c> object a GraphQL
+/// query may ask for, GraphQL's 200 answers whose errors say <c>RATE_LIMITED</c>, and the difference
+/// between primary and secondary limits.
 /// </summary>
 public sealed class GitHubParser : IRateLimitParser
 {
@@ -18,6 +19,9 @@ public sealed class GitHubParser : IRateLimitParser
     /// <summary>The pool of a REST response that does not name its resource.</summary>
     private const string DefaultResource = "core";
 
+    /// <summary>The resource that GraphQL queries draw from, and that their <c>rateLimit</c> object reports.</summary>
+    private const string GraphQlResource = "graphql";
+
     /// <inheritdoc />
     public string Family => "github";
 
@@ -29,6 +33,7 @@ public sealed class GitHubParser : IRateLimitParser
         return response.HasHeader("x-ratelimit-resource")
             || response.Headers.Any(h => h.Key?.StartsWith("x-github-", StringComparison.OrdinalIgnoreCase) == true)
             || ResponseValues.Find(response.Body, "resources") is { ValueKind: JsonValueKind.Object }
+            || ResponseValues.Find(response.Body, "data", "rateLimit") is { ValueKind: JsonValueKind.Object }
             || SaysRateLimited(response.Body);
     }
 
@@ -39,6 +44,11 @@ public sealed class GitHubParser : IRateLimitParser
         var date = ResetValues.ResponseDate(response);
 
         var pools = BodyPools(response.Body, date);
+        if (GraphQlPool(response.Body, date) is { } graphQl && pools.TrueForAll(p => p.Pool != graphQl.Pool))
+        {
+            pools.Add(graphQl);
+        }
+
         var headerPool = HeaderPool(response, date);
         if (headerPool is not null && pools.TrueForAll(p => p.Pool != headerPool.Pool))
         {
@@ -115,6 +125,31 @@ public sealed class GitHubParser : IRateLimitParser
         }
 
         return pools;
+    }
+
+    /// <summary>
+    /// The <c>rateLimit</c> object of a GraphQL answer (<c>limit</c>, <c>remaining</c>, <c>used</c>
+    /// and <c>resetAt</c> as an ISO 8601 time), which already counts the query's own cost.
+    /// </summary>
+    private static PoolReading? GraphQlPool(JsonElement? body, DateTimeOffset? date)
+    {
+        if (ResponseValues.Find(body, "data", "rateLimit") is not { ValueKind: JsonValueKind.Object } rateLimit)
+        {
+            return null;
+        }
+
+        var limit = ResponseValues.Number(ResponseValues.Find(rateLimit, "limit"));
+        var used = ResponseValues.Number(ResponseValues.Find(rateLimit, "used"));
+        var remaining = rateLimit.TryGetProperty("remaining", out var stated)
+            ? ResponseValues.Number(stated)
+            : ResponseValues.RemainingFrom(limit, used);
+        var resetAt = ResponseValues.Rfc3339(ResponseValues.Text(ResponseValues.Find(rateLimit, "resetAt")));
+        var reset = ResetValues.Until(resetAt, date);
+
+        // A query may ask only for its cost; an object that states none of these says nothing of the pool.
+        return limit is null && remaining is null && used is null && reset is null
+            ? null
+            : new PoolReading(GraphQlResource, limit, remaining, used, reset, null);
     }
 
     /// <summary>

@@ -17,7 +17,8 @@ public static class ProviderReader
     /// The order in which <c>auto</c> asks the parsers. Families with headers of their own come
     /// first; those that share the <c>x-ratelimit-*</c> names are told apart by what only one of
     /// them sends (GitHub's resource, Discord's bucket, Reddit's used without a limit), and the bare
-    /// names fall to Envoy last. Generic, which knows no pools, comes at the end.
+    /// names fall to Envoy last. GitLab's headers that the IETF drafts lack put it before them.
+    /// Google speaks only through its error bodies, and Generic, which knows no pools, comes at the end.
     /// </summary>
     private static readonly IRateLimitParser[] Parsers =
     [
@@ -29,8 +30,10 @@ public static class ProviderReader
         new RedditParser(),
         new XParser(),
         new ShopifyParser(),
+        new GitLabParser(),
         new IetfParser(),
         new EnvoyParser(),
+        new GoogleParser(),
         Generic,
     ];
 

@@ -27,6 +27,9 @@ public sealed record DaemonSettings
 
     public string? PolicyPath { get; init; }
 
+    /// <summary>The providers file naming the provider instances to poll; none are polled without it.</summary>
+    public string? ProvidersPath { get; init; }
+
     /// <summary>True (default) to make every commit durable against power loss, not only a killed process.</summary>
     public bool SynchronousFull { get; init; } = true;
 
@@ -36,12 +39,13 @@ public sealed record DaemonSettings
         ("--bind", "RATELORD_BIND", "address to listen on"),
         ("--db", "RATELORD_DB_PATH", "SQLite event log file"),
         ("--policy", "RATELORD_POLICY_PATH", "policy file (YAML or JSON)"),
+        ("--providers", "RATELORD_PROVIDERS_PATH", "provider pollers file (YAML or JSON)"),
         ("--sync", "RATELORD_SYNC", "full or normal"),
     ];
 
     /// <summary>The usage text, listing every option with its variable.</summary>
     public static string Usage =>
-        "usage: ratelord-d [options]\n" + string.Join('\n', Known.Select(k => $"  {k.Option,-10} {k.Variable,-22} {k.Help}"));
+        "usage: ratelord-d [options]\n" + string.Join('\n', Known.Select(k => $"  {k.Option,-12} {k.Variable,-24} {k.Help}"));
 
     /// <summary>Reads the settings; throws <see cref="SettingsException"/> listing every bad value.</summary>
     public static DaemonSettings Load(string[] args, Func<string, string?> environment)
@@ -124,6 +128,20 @@ public sealed record DaemonSettings
             else
             {
                 errors.Add($"policy file '{policy}' does not exist; fix --policy or RATELORD_POLICY_PATH, or leave it unset.");
+            }
+        }
+
+        if (values.TryGetValue("RATELORD_PROVIDERS_PATH", out var providers))
+        {
+            if (File.Exists(providers))
+            {
+                settings = settings with { ProvidersPath = providers };
+            }
+            else
+            {
+                errors.Add(
+                    $"providers file '{providers}' does not exist; fix --providers or RATELORD_PROVIDERS_PATH, "
+                    + "or leave it unset.");
             }
         }
 

@@ -107,7 +107,7 @@ public sealed record IntentResponse(
     double? RetryAfterS,
     DateTimeOffset? ValidUntil,
     EvaluationResponse Evaluation,
-    IReadOnlyList<PoolCheckResponse>? Trace)
+    TraceResponse? Trace)
 {
     public static IntentResponse From(IntentDecisionResult result) => new(
         result.IntentId,
@@ -122,13 +122,50 @@ public sealed record IntentResponse(
             result.Evaluation.AsOf,
             result.Evaluation.RiskSummary,
             result.Evaluation.TightestPool is { } tightest ? PoolCheckResponse.From(tightest) : null,
-            result.Evaluation.PolicyVersion),
-        result.Trace?.Select(PoolCheckResponse.From).ToList());
+            result.Evaluation.PolicyVersion,
+            result.Evaluation.RulesFired),
+        result.Trace is { } trace ? TraceResponse.From(trace) : null);
 }
+
+/// <summary>The whole evaluation: every pool checked, every rule evaluated with its inputs, every budget.</summary>
+public sealed record TraceResponse(
+    IReadOnlyList<PoolCheckResponse> Pools,
+    IReadOnlyList<RuleTraceResponse> Rules,
+    IReadOnlyList<BudgetTraceResponse> Budgets)
+{
+    public static TraceResponse From(DecisionTrace trace) => new(
+        [.. trace.Pools.Select(PoolCheckResponse.From)],
+        [.. trace.Rules.Select(r => new RuleTraceResponse(r.PolicyId, r.Rule, r.Condition, r.Pool, r.Inputs, r.Result, r.Error))],
+        [.. trace.Budgets.Select(b => new BudgetTraceResponse(
+            b.Budget.Id, b.WindowStart, b.WindowEnd, b.LimitUsd, b.SpentUsd, b.RemainingUsd, b.IntentMicroUsd / 1e6))]);
+}
+
+public sealed record RuleTraceResponse(
+    string PolicyId,
+    string Rule,
+    string Condition,
+    string? Pool,
+    IReadOnlyDictionary<string, object?> Inputs,
+    bool Result,
+    string? Error);
+
+public sealed record BudgetTraceResponse(
+    string BudgetId,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    double LimitUsd,
+    double SpentUsd,
+    double RemainingUsd,
+    double IntentUsd);
 
 public sealed record ModificationsResponse(double? WaitSeconds, DateTimeOffset? DeferUntil, string? IdentitySwitch);
 
-public sealed record EvaluationResponse(DateTimeOffset AsOf, string RiskSummary, PoolCheckResponse? TightestPool, string PolicyVersion);
+public sealed record EvaluationResponse(
+    DateTimeOffset AsOf,
+    string RiskSummary,
+    PoolCheckResponse? TightestPool,
+    string PolicyVersion,
+    IReadOnlyList<string> RulesFired);
 
 public sealed record PoolCheckResponse(
     string PoolId,

@@ -15,13 +15,20 @@ public static class PoolEndpoints
     {
         var now = time.GetUtcNow();
         var model = writer.Options.ForecastModel;
-        var pools = await writer.ReadAsync(state => state.Pools.All.Select(p => PoolResponse.From(p, now, model)).ToList(), cancellationToken);
+        var (pools, learned) = await writer.ReadAsync(
+            state => (
+                state.Pools.All.Select(p => PoolResponse.From(p, now, model).WithProviderFreshness(p, state, now)).ToList(),
+                ProviderEndpoints.LearnedLimitsAt(state, now)),
+            cancellationToken);
 
-        return Results.Json(new PoolListResponse(now, pools), ApiJson.Responses);
+        return Results.Json(new PoolListResponse(now, pools, learned), ApiJson.Responses);
     }
 }
 
-public sealed record PoolListResponse(DateTimeOffset AsOf, IReadOnlyList<PoolResponse> Pools);
+public sealed record PoolListResponse(
+    DateTimeOffset AsOf,
+    IReadOnlyList<PoolResponse> Pools,
+    IReadOnlyList<LearnedLimitResponse> LearnedLimits);
 
 public sealed record PoolResponse(
     string PoolId,
@@ -38,7 +45,8 @@ public sealed record PoolResponse(
     DateTimeOffset? LastObservedAt,
     DateTimeOffset? ThrottledUntil,
     string Status,
-    ForecastResponse Forecast)
+    ForecastResponse Forecast,
+    string? StatusReason = null)
 {
     public static PoolResponse From(PoolState pool, DateTimeOffset now, IForecastModel model)
     {

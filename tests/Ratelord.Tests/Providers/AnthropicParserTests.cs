@@ -99,4 +99,23 @@ public sealed class AnthropicParserTests : RateLimitParserContractTests
 
         Assert.Equal("output-tokens", Assert.Single(Parser.Read(response).Pools).Pool);
     }
+
+    [Fact]
+    public void PriorityTierHeaders_AreTheirOwnPools()
+    {
+        var response = Dated(
+            200,
+            ("anthropic-priority-input-tokens-limit", "100000"),
+            ("anthropic-priority-input-tokens-remaining", "99000"),
+            ("anthropic-priority-input-tokens-reset", "2026-12-03T12:01:00Z"),
+            ("anthropic-priority-output-tokens-limit", "20000"),
+            ("anthropic-priority-output-tokens-remaining", "19500"),
+            ("anthropic-priority-output-tokens-reset", "2026-12-03T12:00:30Z"));
+
+        var reading = ProviderReader.Read(ProviderReader.Auto, response);
+
+        Assert.Equal("anthropic", reading.Family);
+        Assert.Equal(new PoolReading("priority-input-tokens", 100000, 99000, null, 60, null), reading.Pool("priority-input-tokens"));
+        Assert.Equal(new PoolReading("priority-output-tokens", 20000, 19500, null, 30, null), reading.Pool("priority-output-tokens"));
+    }
 }

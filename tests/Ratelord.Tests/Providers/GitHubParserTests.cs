@@ -205,4 +205,53 @@ public sealed class GitHubParserTests : RateLimitParserContractTests
         Assert.True(reading.Limited);
         Near(60, reading.RetryAfterMinSeconds, "minimum wait");
     }
+
+    [Fact]
+    public void GraphQlRateLimitObject_IsTheGraphQlPool_ResetAtAnIsoTime()
+    {
+        var response = Dated(200, ("x-github-request-id", "C0DE:1:2")).WithBody("""
+            {"data":{"viewer":{"login":"octocat"},
+              "rateLimit":{"limit":5000,"cost":1,"remaining":4991,"used":9,"resetAt":"2026-12-03T12:40:00Z"}}}
+            """);
+
+        var reading = ProviderReader.Read(ProviderReader.Auto, response);
+
+        Assert.Equal("github", reading.Family);
+        Assert.Equal(new PoolReading("graphql", 5000, 4991, 9, 2400, null), Assert.Single(reading.Pools));
+    }
+
+    [Fact]
+    public void GraphQlRateLimitObject_WinsOverTheHeaders_ForTheGraphQlResource()
+    {
+        var response = Dated(
+            200,
+            ("x-ratelimit-limit", "5000"),
+            ("x-ratelimit-remaining", "4992"),
+            ("x-ratelimit-reset", "1796301600"),
+            ("x-ratelimit-resource", "graphql"))
+            .WithBody("""{"data":{"rateLimit":{"limit":5000,"remaining":4991,"resetAt":"2026-12-03T12:40:00Z"}}}""");
+
+        var pool = Assert.Single(Parser.Read(response).Pools);
+
+        Near(4991, pool.Remaining, "remaining");
+    }
+
+    [Fact]
+    public void GraphQlRateLimitObject_WithOnlyTheCost_SaysNothingOfThePool()
+    {
+        var response = Dated(200).WithBody("""{"data":{"rateLimit":{"cost":1}}}""");
+
+        Assert.Empty(Parser.Read(response).Pools);
+    }
+
+    [Fact]
+    public void GraphQlRateLimitObject_WithAnUnreadableReset_LeavesTheResetUnknown()
+    {
+        var response = Dated(200).WithBody("""{"data":{"rateLimit":{"limit":5000,"remaining":10,"resetAt":"tomorrow"}}}""");
+
+        var pool = Parser.Read(response).Pool("graphql");
+
+        Near(10, pool.Remaining, "remaining");
+        Assert.Null(pool.ResetInSeconds);
+    }
 }

@@ -143,4 +143,15 @@ public sealed class IetfParserTests : RateLimitParserContractTests
         Assert.Null(pool.Remaining);
         Assert.Null(pool.ResetInSeconds);
     }
+
+    [Fact]
+    public void VendorParameters_AreIgnored_EvenWithSeparatorsInTheirStrings()
+    {
+        var response = Dated(
+            200,
+            ("RateLimit-Policy", "\"burst\";q=100;w=60;acme-note=\"per key, per region\";x-tier=gold"),
+            ("RateLimit", "\"burst\";r=40;t=20;acme-shard=7"));
+
+        Assert.Equal(new PoolReading("burst", 100, 40, null, 20, 60), Parser.Read(response).Pool("burst"));
+    }
 }

@@ -132,4 +132,25 @@ public sealed class OpenAiParserTests : RateLimitParserContractTests
         Assert.Null(pool.Remaining);
         Assert.Null(pool.ResetInSeconds);
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("")]
+    [InlineData("unlimited")]
+    [InlineData("null")]
+    public void ValuesThatMeanNotReported_AreUnknown_NeverZeroOrFull(string value)
+    {
+        var response = Dated(
+            200,
+            ("x-ratelimit-limit-tokens", value),
+            ("x-ratelimit-remaining-tokens", value),
+            ("x-ratelimit-reset-tokens", value),
+            ("x-ratelimit-limit-requests", "500"),
+            ("x-ratelimit-remaining-requests", "499"));
+
+        var reading = Parser.Read(response);
+
+        Assert.Equal(new PoolReading("tokens", null, null, null, null, null), reading.Pool("tokens"));
+        Near(499, reading.Pool("requests").Remaining, "the other pool still reads");
+    }
 }

@@ -6,13 +6,22 @@ namespace Ratelord.Tests.Providers;
 /// <summary>
 /// Every case of the shared provider fixture (<c>TestData/provider-responses/cases.json</c>), read
 /// both by its own family and by auto-detection, checked field by field as the fixture's README
-/// says: a field that is absent is not checked, a field that is null must come out unknown.
+/// says: a field that is absent is not checked, a field that is null must come out unknown. The
+/// project's own cases (<c>TestData/provider-responses-project/cases.json</c>, same shape) cover the
+/// families the shared fixture predates and run the same way.
 /// </summary>
 public sealed class ProviderFixtureTests
 {
     private const double Tolerance = 0.001;
 
-    private static readonly Lazy<IReadOnlyDictionary<string, JsonElement>> Cases = new(Load);
+    private static readonly Lazy<IReadOnlyDictionary<string, JsonElement>> SharedCases =
+        new(() => Load("provider-responses"));
+
+    private static readonly Lazy<IReadOnlyDictionary<string, JsonElement>> ProjectCases =
+        new(() => Load("provider-responses-project"));
+
+    private static readonly Lazy<IReadOnlyDictionary<string, JsonElement>> Cases = new(() =>
+        SharedCases.Value.Concat(ProjectCases.Value).ToDictionary(StringComparer.Ordinal));
 
     private static readonly Dictionary<string, Func<PoolReading, double?>> PoolFields = new()
     {
@@ -47,7 +56,8 @@ public sealed class ProviderFixtureTests
     {
         var families = Cases.Value.Values.Select(c => c.GetProperty("provider").GetString()).ToHashSet();
 
-        Assert.Equal(26, Cases.Value.Count);
+        Assert.Equal(26, SharedCases.Value.Count);
+        Assert.Equal(SharedCases.Value.Count + ProjectCases.Value.Count, Cases.Value.Count);
         Assert.All(ProviderReader.Families, family => Assert.Contains(family, families));
     }
 
@@ -129,9 +139,9 @@ public sealed class ProviderFixtureTests
             body.ValueKind == JsonValueKind.Null ? null : body);
     }
 
-    private static IReadOnlyDictionary<string, JsonElement> Load()
+    private static IReadOnlyDictionary<string, JsonElement> Load(string folder)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "TestData", "provider-responses", "cases.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "TestData", folder, "cases.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
 
         return document.RootElement

@@ -6,12 +6,12 @@ namespace Ratelord.Tests.Providers;
 public sealed class ProviderReaderTests
 {
     [Fact]
-    public void Families_AreTheElevenFormatFamilies()
+    public void Families_AreTheThirteenFormatFamilies()
     {
         string[] expected =
         [
             "github", "openai", "azure-openai", "anthropic", "ietf", "envoy",
-            "x", "discord", "reddit", "shopify", "generic",
+            "x", "discord", "reddit", "shopify", "gitlab", "google", "generic",
         ];
 
         Assert.Equal(expected.Order(), ProviderReader.Families.Order());
@@ -56,6 +56,8 @@ public sealed class ProviderReaderTests
     [InlineData("openai", "x-ratelimit-limit-requests: 60|x-ratelimit-remaining-requests: 59")]
     [InlineData("azure-openai", "x-ratelimit-remaining-requests: 59")]
     [InlineData("ietf", "RateLimit-Remaining: 5|x-ratelimit-limit: 10")]
+    [InlineData("gitlab", "RateLimit-Limit: 60|RateLimit-Observed: 3|RateLimit-Remaining: 57")]
+    [InlineData("gitlab", "RateLimit-Remaining: 0|RateLimit-Name: throttle_authenticated_api")]
     [InlineData("generic", "Retry-After: 3")]
     public void Auto_TellsApartTheFamiliesThatShareHeaderNames(string family, string headers)
     {

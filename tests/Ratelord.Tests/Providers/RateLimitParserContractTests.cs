@@ -15,6 +15,13 @@ public abstract class RateLimitParserContractTests
     /// <summary>An ordinary response of the parser's family, dated like the fixture.</summary>
     protected abstract ProviderResponse Typical { get; }
 
+    /// <summary>
+    /// The response as a broken server would send it, every value replaced by <paramref name="garbage"/>.
+    /// A family that speaks through its body replaces the body's values too.
+    /// </summary>
+    protected virtual ProviderResponse Garbled(ProviderResponse response, string garbage) =>
+        response.WithEveryValue(garbage);
+
     [Fact]
     public void Family_IsKnownToTheReader()
     {
@@ -85,7 +92,7 @@ public abstract class RateLimitParserContractTests
     [InlineData(";;,,==")]
     public void Read_LeavesEveryNumberUnknown_WhenEveryValueIsGarbage(string garbage)
     {
-        var response = Typical.WithStatus(429).WithEveryValue(garbage);
+        var response = Garbled(Typical.WithStatus(429), garbage);
 
         var reading = Parser.Read(response);
 

@@ -1,0 +1,247 @@
+using Ratelord.Core.Domain;
+using Ratelord.Core.Engine;
+using Ratelord.Tests.Infrastructure;
+
+namespace Ratelord.Tests.Core;
+
+/// <summary>
+/// The built-in capacity rule, through the engine on a fake clock: an intent goes now only when what
+/// the pool has left, less what approvals hold, covers it; otherwise it waits for room after a reset
+/// or is refused with a time to retry.
+/// </summary>
+public sealed class CapacityRuleTests
+{
+    private static readonly TimeSpan ThirtySeconds = TimeSpan.FromSeconds(30);
+
+    private readonly EngineHarness _engine = new(new RatelordOptions
+    {
+        Workloads = new WorkloadCatalog([new WorkloadDefinition("bulk", [new WorkloadPool("github", "core", null)])]),
+    });
+
+    [Fact]
+    public void Approve_WhenRemainingLessReservedCoversTheCost()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+
+        var decisions = Enumerable.Range(0, 3).Select(_ => _engine.Submit("pat:a")).ToList();
+
+        Assert.All(decisions, d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.All(decisions, d => Assert.Null(d.WaitSeconds));
+        Assert.Equal(3, _engine.Pool("pat:a").Reserved);
+        Assert.Equal(3, _engine.Pool("pat:a").Remaining);
+    }
+
+    [Fact]
+    public void Approve_OfAnExpectedCost_ReservesThatCost()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 10, resetIn: TimeSpan.FromSeconds(60));
+
+        var first = _engine.Submit("pat:a", cost: 7, workload: "bulk");
+        var second = _engine.Submit("pat:a", cost: 4, workload: "bulk");
+
+        Assert.Equal(Verdict.Approve, first.Verdict);
+        Assert.Equal(7, _engine.Pool("pat:a").Reservations[first.IntentId].Amount);
+        Assert.Equal(Verdict.ApproveWithModifications, second.Verdict);
+    }
+
+    [Fact]
+    public void Wait_UntilTheReset_WhenWhatIsLeftDoesNotCoverTheCost()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 0, resetIn: ThirtySeconds);
+        var resetAt = _engine.Now + ThirtySeconds;
+
+        var decision = _engine.Submit("pat:a");
+
+        Assert.Equal(Verdict.ApproveWithModifications, decision.Verdict);
+        Assert.Equal(30, decision.WaitSeconds);
+        Assert.Null(decision.DeferUntil);
+        Assert.Equal(ReasonCodes.PoolExhausted, decision.Reason);
+        Assert.Equal(resetAt + new RatelordOptions().ApprovalTtl, decision.ValidUntil);
+        Assert.Equal(resetAt, _engine.Pool("pat:a").Reservations[decision.IntentId].EffectiveFrom);
+    }
+
+    [Fact]
+    public void Wait_IsAReservation_SoTheWindowAfterTheResetIsNotOverCommitted_AndThe11thIsDenied_WhenTheWindowIsUnknown()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 5, remaining: 5, resetIn: ThirtySeconds);
+
+        var now = SubmitAndSettle(5);
+        var waits = Enumerable.Range(0, 5).Select(_ => _engine.Submit("pat:a")).ToList();
+        var eleventh = _engine.Submit("pat:a");
+
+        Assert.All(now, d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.All(waits, d => Assert.Equal(Verdict.ApproveWithModifications, d.Verdict));
+        Assert.All(waits, d => Assert.Equal(30, d.WaitSeconds));
+        Assert.Equal(Verdict.DenyWithReason, eleventh.Verdict);
+        Assert.Equal(ReasonCodes.PoolExhausted, eleventh.Reason);
+        Assert.Equal(30, eleventh.RetryAfterSeconds);
+        Assert.Equal(5, _engine.Pool("pat:a").Reserved);
+    }
+
+    [Fact]
+    public void Wait_IsAReservation_AndThe11thWaitsTwoWindows_WhenTheWindowLengthIsKnown()
+    {
+        _engine.Register("pat:e", provider: "example");
+        _engine.ObserveIetf("pat:e", limit: 5, remaining: 5, resetIn: ThirtySeconds, window: ThirtySeconds);
+
+        var now = SubmitAndSettle(5, "pat:e");
+        var waits = Enumerable.Range(0, 5).Select(_ => _engine.Submit("pat:e")).ToList();
+        var eleventh = _engine.Submit("pat:e");
+
+        Assert.All(now, d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.All(waits, d => Assert.Equal(30, d.WaitSeconds));
+        Assert.Equal(Verdict.ApproveWithModifications, eleventh.Verdict);
+        Assert.Equal(60, eleventh.WaitSeconds);
+        Assert.Equal(ReasonCodes.PoolExhausted, eleventh.Reason);
+    }
+
+    [Fact]
+    public void Wait_FillsEveryKnownWindowAhead_ThenDeniesWithFutureWindowsFull()
+    {
+        _engine.Register("pat:e", provider: "example");
+        _engine.ObserveIetf("pat:e", limit: 1, remaining: 0, resetIn: TimeSpan.FromSeconds(10), window: TimeSpan.FromSeconds(10));
+
+        var planned = Enumerable.Range(0, 16).Select(_ => _engine.Submit("pat:e")).ToList();
+        var beyond = _engine.Submit("pat:e");
+
+        Assert.Equal(Enumerable.Range(1, 16).Select(k => (double?)(10 * k)), planned.Select(d => d.WaitSeconds ?? (d.DeferUntil - _engine.Now)?.TotalSeconds));
+        Assert.Equal(Verdict.DenyWithReason, beyond.Verdict);
+        Assert.Equal(ReasonCodes.WindowsFull, beyond.Reason);
+        Assert.Equal(170, beyond.RetryAfterSeconds);
+    }
+
+    [Fact]
+    public void UnsettledApprovals_OfTheEndingWindow_AreCountedInTheNextWindowToo()
+    {
+        // Approved calls may still be on their way when the provider resets, so the rule counts them in the
+        // first window after the reset as well: with 5 of 5 held, that window has no room yet.
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 5, remaining: 5, resetIn: ThirtySeconds);
+
+        var approved = Enumerable.Range(0, 5).Select(_ => _engine.Submit("pat:a")).ToList();
+        var sixth = _engine.Submit("pat:a");
+        _engine.Outcome(approved[0].IntentId);
+        var afterOneSettled = _engine.Submit("pat:a");
+
+        Assert.All(approved, d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.Equal(Verdict.DenyWithReason, sixth.Verdict);
+        Assert.Equal(ReasonCodes.PoolExhausted, sixth.Reason);
+        Assert.Equal(30, sixth.RetryAfterSeconds);
+        Assert.Equal(Verdict.ApproveWithModifications, afterOneSettled.Verdict);
+        Assert.Equal(30, afterOneSettled.WaitSeconds);
+    }
+
+    [Fact]
+    public void Deny_WithCostExceedsPoolLimit_WhenOneIntentCostsMoreThanTheWholeWindow()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 5, remaining: 5, resetIn: ThirtySeconds);
+
+        var decision = _engine.Submit("pat:a", cost: 6, workload: "bulk");
+
+        Assert.Equal(Verdict.DenyWithReason, decision.Verdict);
+        Assert.Equal(ReasonCodes.CostExceedsLimit, decision.Reason);
+        Assert.Null(decision.RetryAfterSeconds);
+        Assert.Equal(0, _engine.Pool("pat:a").Reserved);
+    }
+
+    [Fact]
+    public void UnobservedPool_AdmitsOneProbe_ThenDeniesPoolUnobserved_UntilTheProbeSettlesWithAReading()
+    {
+        _engine.Register("pat:a");
+
+        var probe = _engine.Submit("pat:a");
+        var second = _engine.Submit("pat:a");
+        _engine.Outcome(probe.IntentId, response: _engine.GitHubResponse(limit: 100, remaining: 99, resetIn: ThirtySeconds));
+        var afterProbe = _engine.Submit("pat:a");
+
+        Assert.Equal(Verdict.Approve, probe.Verdict);
+        Assert.Equal(Verdict.DenyWithReason, second.Verdict);
+        Assert.Equal(ReasonCodes.PoolUnobserved, second.Reason);
+        Assert.Equal(1, second.RetryAfterSeconds);
+        Assert.Equal(Verdict.Approve, afterProbe.Verdict);
+        Assert.Equal(99, _engine.Pool("pat:a").Remaining);
+        Assert.Equal(100, _engine.Pool("pat:a").Limit);
+    }
+
+    [Fact]
+    public void UnobservedPool_AdmitsTheNextProbe_WhenTheFirstSettlesWithoutAReading()
+    {
+        _engine.Register("pat:a");
+
+        var probe = _engine.Submit("pat:a");
+        _engine.Outcome(probe.IntentId);
+        var nextProbe = _engine.Submit("pat:a");
+        var third = _engine.Submit("pat:a");
+
+        Assert.Equal(Verdict.Approve, nextProbe.Verdict);
+        Assert.Equal(Verdict.DenyWithReason, third.Verdict);
+        Assert.Equal(ReasonCodes.PoolUnobserved, third.Reason);
+    }
+
+    [Fact]
+    public void Deny_WithResetUnknown_WhenOnlyRemainingIsKnownAndItIsSpent()
+    {
+        _engine.Register("key:az", provider: "azure-openai");
+        _engine.Observe(
+            "azure-openai",
+            "key:az",
+            EngineHarness.Response(200, ("x-ratelimit-remaining-requests", "1"), ("x-ratelimit-remaining-tokens", "900")));
+
+        var first = _engine.Submit("key:az");
+        var second = _engine.Submit("key:az");
+
+        Assert.Equal(Verdict.Approve, first.Verdict);
+        Assert.Equal(Verdict.DenyWithReason, second.Verdict);
+        Assert.Equal(ReasonCodes.ResetUnknown, second.Reason);
+        Assert.Equal(30, second.RetryAfterSeconds);
+    }
+
+    [Fact]
+    public void Wait_ForTheProvidersRetryAfter_WhenTheIdentityWasThrottled()
+    {
+        _engine.Register("pat:a");
+        var headers = ProviderBodies.GitHubHeaders(_engine.Now, 5000, 4000, _engine.Now.AddHours(1))
+            .Select(h => (h[0], h[1]))
+            .Append(("Retry-After", "20"))
+            .ToArray();
+        _engine.Observe("github", "pat:a", EngineHarness.Response(429, headers));
+
+        var decision = _engine.Submit("pat:a");
+
+        Assert.Equal(Verdict.ApproveWithModifications, decision.Verdict);
+        Assert.Equal(20, decision.WaitSeconds);
+        Assert.Equal(ReasonCodes.ProviderThrottled, decision.Reason);
+        Assert.Equal(_engine.Now.AddSeconds(20), _engine.Pool("pat:a").ThrottledUntil);
+    }
+
+    [Fact]
+    public void Approve_AgainAfterTheReset_WhenTheFixedWindowRefills()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 2, remaining: 0, resetIn: ThirtySeconds);
+        _engine.Advance(ThirtySeconds);
+
+        var decisions = Enumerable.Range(0, 3).Select(_ => _engine.Submit("pat:a")).ToList();
+
+        Assert.Equal(
+            [Verdict.Approve, Verdict.Approve, Verdict.DenyWithReason],
+            decisions.Select(d => d.Verdict));
+        Assert.Equal(ReasonCodes.ResetUnknown, decisions[2].Reason);
+    }
+
+    private List<Ratelord.Core.Commands.IntentDecisionResult> SubmitAndSettle(int count, string identityId = "pat:a")
+    {
+        var decisions = Enumerable.Range(0, count).Select(_ => _engine.Submit(identityId)).ToList();
+        foreach (var decision in decisions)
+        {
+            _engine.Outcome(decision.IntentId);
+        }
+
+        return decisions;
+    }
+}
