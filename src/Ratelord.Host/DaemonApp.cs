@@ -12,7 +12,7 @@ using Ratelord.Host.Logging;
 using Ratelord.Host.Policies;
 using Ratelord.Host.Pollers;
 using Ratelord.Host.Services;
-using Ratelord.Host.Stores;
+using Ratelord.Stores.Sqlite;
 
 namespace Ratelord.Host;
 
@@ -57,6 +57,7 @@ public static class DaemonApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapper>();
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
+        builder.Services.AddOperatorViews();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -64,11 +65,13 @@ public static class DaemonApp
         app.MapIntentEndpoints();
         app.MapObservationEndpoints();
         app.MapPoolEndpoints();
+        app.MapForecastEndpoints();
         app.MapIdentityEndpoints();
         app.MapEventEndpoints();
         app.MapHealthEndpoints();
         app.MapProviderEndpoints();
         app.MapPolicyEndpoints();
+        app.MapOperatorEndpoints();
 
         var writer = app.Services.GetRequiredService<CommandWriter>();
         await writer.StartAsync(cancellationToken);

@@ -12,6 +12,12 @@ public static class DecisionReasons
     /// <summary>The SDK could not reach the daemon and, configured to fail open, approved the intent.</summary>
     public const string DaemonUnreachableFailOpen = "daemon_unreachable_fail_open";
 
+    /// <summary>
+    /// A rate limiter's synchronous <c>AttemptAcquire</c> cannot ask Ratelord, so it never acquires: the SDK denied the
+    /// lease itself, and <c>AcquireAsync</c> asks.
+    /// </summary>
+    public const string AcquireAsyncRequired = "acquire_async_required";
+
     /// <summary>A pool the intent draws from has no room before its reset.</summary>
     public const string PoolExhausted = "pool_exhausted";
 

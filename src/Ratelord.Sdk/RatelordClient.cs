@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ratelord.Sdk.Diagnostics;
+using Ratelord.Sdk.Internal;
 using Ratelord.Sdk.Wire;
 
 namespace Ratelord.Sdk;
@@ -25,7 +26,7 @@ namespace Ratelord.Sdk;
 /// </para>
 /// <para>The client holds no state between calls and is safe to share between threads and agents.</para>
 /// </remarks>
-public sealed partial class RatelordClient
+public sealed partial class RatelordClient : IRatelordClient, ILoggingRatelordClient
 {
     private readonly HttpClient _http;
     private readonly RatelordClientOptions _options;
@@ -63,6 +64,7 @@ public sealed partial class RatelordClient
             Timeout = options.Timeout,
             FailureMode = options.FailureMode,
             UnreachableRetryAfter = options.UnreachableRetryAfter,
+            MaxRetryAttempts = options.MaxRetryAttempts,
         };
         _baseAddress = WithTrailingSlash(options.BaseAddress);
         _http = httpClient;
@@ -72,6 +74,8 @@ public sealed partial class RatelordClient
 
     /// <summary>The daemon's address this client sends to.</summary>
     public Uri BaseAddress => _baseAddress;
+
+    ILogger ILoggingRatelordClient.Logger => _logger;
 
     /// <summary>
     /// Asks the daemon about an intent and, when the approval asks for a wait or a deferral, waits it out before
@@ -86,13 +90,7 @@ public sealed partial class RatelordClient
     public async Task<Decision> AskAsync(Intent intent, CancellationToken cancellationToken = default)
     {
         var decision = await NegotiateAsync(intent, cancellationToken);
-
-        var delay = decision.Delay;
-        if (decision.IsApproved && delay > TimeSpan.Zero)
-        {
-            RatelordClientLog.WaitingBeforeCall(_logger, decision.IntentId, delay.TotalSeconds, decision.Reason);
-            await Task.Delay(delay, _time, cancellationToken);
-        }
+        await DecisionWait.WaitAsync(this, decision, _time, _logger, cancellationToken);
 
         return decision;
     }

@@ -27,6 +27,12 @@ public sealed class RatelordClientOptions
     /// <summary>The retry time of a fail-closed deny when none is set.</summary>
     public static readonly TimeSpan DefaultUnreachableRetryAfter = TimeSpan.FromSeconds(5);
 
+    /// <summary>The retries of one exchange when none is set.</summary>
+    public const int DefaultMaxRetryAttempts = 3;
+
+    /// <summary>The most retries accepted: more would only hold an agent longer on a daemon that is failing.</summary>
+    public const int MaxMaxRetryAttempts = 10;
+
     /// <summary>The daemon's address. Default <c>http://127.0.0.1:8090/</c>.</summary>
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;
 
@@ -44,4 +50,12 @@ public sealed class RatelordClientOptions
     /// daemon is away. Default 5 seconds.
     /// </summary>
     public TimeSpan UnreachableRetryAfter { get; set; } = DefaultUnreachableRetryAfter;
+
+    /// <summary>
+    /// How many times a client registered with <c>AddRatelordClient</c> retries an exchange that the daemon answered
+    /// 503 (unavailable) or 429 (too many requests), with exponential backoff and jitter, honouring the daemon's
+    /// <c>Retry-After</c>. All attempts together stay within <see cref="Timeout"/>; past it the failure mode
+    /// decides. 0 turns retries off. Default 3, at most 10.
+    /// </summary>
+    public int MaxRetryAttempts { get; set; } = DefaultMaxRetryAttempts;
 }

@@ -51,6 +51,13 @@ public sealed class RatelordClientOptionsValidator : IValidateOptions<RatelordCl
                 + $"{Format(RatelordClientOptions.DefaultUnreachableRetryAfter)}).");
         }
 
+        if (options.MaxRetryAttempts is < 0 or > RatelordClientOptions.MaxMaxRetryAttempts)
+        {
+            errors.Add(
+                $"Ratelord:MaxRetryAttempts {options.MaxRetryAttempts} is out of range; set it from 0 (no retries) to "
+                + $"{RatelordClientOptions.MaxMaxRetryAttempts} (default {RatelordClientOptions.DefaultMaxRetryAttempts}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

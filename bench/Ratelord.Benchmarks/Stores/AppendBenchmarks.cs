@@ -2,7 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Ratelord.Core.Events;
-using Ratelord.Host.Stores;
+using Ratelord.Stores.Sqlite;
 
 namespace Ratelord.Benchmarks.Stores;
 

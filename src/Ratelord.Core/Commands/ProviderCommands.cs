@@ -33,7 +33,9 @@ public sealed record ConfigureProvider(
 /// The outcome of one poll of a configured provider instance: the answer it got, or why it got none.
 /// </summary>
 /// <param name="ProviderId">The polled instance.</param>
-/// <param name="Response">The provider's answer, with the credential already scrubbed from it; null when there was none.</param>
+/// <param name="Response">
+/// The provider's answer, with the credential already scrubbed from it; null when there was none.
+/// </param>
 /// <param name="FailureKind">
 /// Why there is no answer: <c>timeout</c>, <c>unreachable</c> or <c>auth</c> (no credential to send).
 /// </param>

@@ -69,7 +69,8 @@ public static class IntentDecider
 
         var reserve = command.Urgency == Urgency.High ? 0 : policy.Defaults.HighUrgencyReservePercent / 100;
         var (notBefore, blocker) = Earliest(command, demands, forecasts, verdict, budgets, state, options, intentId, reserve, now);
-        if (state.LearnedLimits.EarliestStart(command.IdentityId, command.WorkloadId, notBefore) is (var paced, not null))
+        var learned = state.LearnedLimits.EarliestStart(command.IdentityId, command.WorkloadId, notBefore);
+        if (learned is (var paced, not null))
         {
             // A limit learned from unexplained throttling holds like a pool would: the intent waits its turn.
             (notBefore, blocker) = (paced, ReasonCodes.LearnedLimit);

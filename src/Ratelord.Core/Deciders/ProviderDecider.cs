@@ -158,7 +158,8 @@ public static class ProviderDecider
         var before = emit.Events.Count;
         foreach (var envelope in decided)
         {
-            if (envelope.Payload is not ProviderObserved { Limited: true } observed || IsExplained(observed, state, emit.Now))
+            if (envelope.Payload is not ProviderObserved { Limited: true } observed
+                || IsExplained(observed, state, emit.Now))
             {
                 continue;
             }
@@ -168,7 +169,13 @@ public static class ProviderDecider
                 : envelope.Dimensions.WorkloadId;
             var wait = observed.RetryAfterSeconds ?? observed.RetryAfterMinSeconds;
             var throttle = emit.Emit(
-                new ThrottleUnexplained(observed.Provider, observed.IdentityId, workload, observed.Status, wait, observed.IntentId),
+                new ThrottleUnexplained(
+                    observed.Provider,
+                    observed.IdentityId,
+                    workload,
+                    observed.Status,
+                    wait,
+                    observed.IntentId),
                 envelope.Dimensions,
                 envelope.EventTime,
                 causationId: envelope.EventId,
@@ -230,7 +237,10 @@ public static class ProviderDecider
         remaining is { } left && left >= 1 && (limit is not > 0 || left >= RoomShare * limit.Value);
 
     /// <summary>What went wrong with a poll, or null when it succeeded.</summary>
-    private static (string Kind, string Message)? Failure(RecordProviderPoll command, ProviderReading? reading, string family)
+    private static (string Kind, string Message)? Failure(
+        RecordProviderPoll command,
+        ProviderReading? reading,
+        string family)
     {
         if (command.Response is not { } response || reading is null)
         {
@@ -261,7 +271,9 @@ public static class ProviderDecider
 
         if (status >= 300)
         {
-            return (ProviderErrorKinds.UnexpectedStatus, $"unexpected status {status}; check base_url and the request{said}");
+            return (
+                ProviderErrorKinds.UnexpectedStatus,
+                $"unexpected status {status}; check base_url and the request{said}");
         }
 
         var readable = reading.Pools.Any(p => p.Limit is not null || p.Remaining is not null);

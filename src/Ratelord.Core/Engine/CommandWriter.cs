@@ -30,6 +30,7 @@ public sealed class CommandWriter : ICommandExecutor, IAsyncDisposable
     private Task? _loop;
     private long _batches;
     private long _batchedCommands;
+    private int _disposed;
 
     public CommandWriter(IEventStore store, RatelordEngine engine, TimeProvider time, EventFeed feed)
     {
@@ -110,17 +111,27 @@ public sealed class CommandWriter : ICommandExecutor, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops taking commands, lets the writer finish what it took, and stops. Safe to call more than
+    /// once: the host stops the writer before closing the store, and the container disposes it again.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
         }
 
+        // The gate is left undisposed: a reader may still be waiting on it, and a semaphore whose
+        // wait handle was never asked for holds nothing to release.
         await _stopping.CancelAsync().ConfigureAwait(false);
         _stopping.Dispose();
-        _gate.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)

@@ -63,7 +63,9 @@ public sealed record ProviderPollObserved(
 /// <param name="RetryAfterSeconds">The wait the provider asked for, if it named one.</param>
 /// <param name="ConsecutiveFailures">Failed polls in a row, this one included.</param>
 /// <param name="Pools">The pools a throttled answer still described.</param>
-/// <param name="NextPollAt">When the next poll is due: after a backoff with jitter, never before the asked wait.</param>
+/// <param name="NextPollAt">
+/// When the next poll is due: after a backoff with jitter, never before the wait the provider asked for.
+/// </param>
 public sealed record ProviderError(
     string ProviderId,
     string IdentityId,
@@ -85,7 +87,10 @@ public sealed record ProviderError(
 /// that provider, had run out: a limit that no header explains (GitHub's secondary limits, a bare 429).
 /// </summary>
 /// <param name="Provider">The provider that throttled.</param>
-/// <param name="WorkloadId">The workload of the call, or a sentinel when the throttle came from a poll or a bare observation.</param>
+/// <param name="WorkloadId">
+/// The workload of the call, or <see cref="Sentinels.Unspecified"/> when the throttle came from a poll
+/// or an observation that names none.
+/// </param>
 /// <param name="Status">The throttled answer's HTTP status.</param>
 /// <param name="RetryAfterSeconds">The wait the answer asked for, or its lower bound.</param>
 /// <param name="IntentId">The intent whose call was throttled, when an agent reported it.</param>
@@ -106,7 +111,9 @@ public sealed record ThrottleUnexplained(
 /// intents of the identity (and workload) may start in any <paramref name="WindowSeconds"/>, until
 /// <paramref name="ExpiresAt"/>, when the evidence has aged out.
 /// </summary>
-/// <param name="WorkloadId">The workload it holds for, or <see cref="Sentinels.Unspecified"/> for every workload of the identity.</param>
+/// <param name="WorkloadId">
+/// The workload it holds for, or <see cref="Sentinels.Unspecified"/> for every workload of the identity.
+/// </param>
 /// <param name="Evidence">Unexplained throttles within the evidence window, the last one included.</param>
 /// <param name="Reason">What the limit was learned from, in words.</param>
 public sealed record LearnedLimitRecorded(

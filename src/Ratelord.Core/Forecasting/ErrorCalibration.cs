@@ -2,9 +2,9 @@ namespace Ratelord.Core.Forecasting;
 
 /// <summary>
 /// Calibrates a model's variance on the pool's own history: at every past sample, what the model
-/// predicted for the next <c>h</c> seconds is compared with what was then consumed, and the ratio of
-/// the squared errors to the variance the model claimed becomes a factor on that variance at horizon
-/// <c>h</c>. A pool whose demand shifts, bursts or ramps gets wider bounds exactly as far as its history
+/// predicted for the next <c>h</c> seconds is compared with what was then consumed, in units of the
+/// deviation the model claimed; the factor on the variance at horizon <c>h</c> is the one that would
+/// have put the model's P90 bound where 90% of those errors fell. A pool whose demand shifts, bursts or ramps gets wider bounds exactly as far as its history
 /// shows it needs them; a steady pool keeps tight ones.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ internal sealed class ErrorCalibration
     /// <summary>Horizons at which the factor is measured; between them it is interpolated on log time.</summary>
     private static readonly double[] Horizons = [300, 900, 1800, 3600, 7200];
 
-    private const double MemorySeconds = 6 * 3600;
+    private const double MemorySeconds = 3 * 3600;
     private const double PriorWindows = 1;
     private const double SmallestFactor = 0.5;
     private const double LargestFactor = 25;
@@ -57,8 +57,7 @@ internal sealed class ErrorCalibration
         for (var k = 0; k < Horizons.Length; k++)
         {
             var horizon = Horizons[k];
-            double errors = 0;
-            double claimed = 0;
+            var errors = new List<(double Z, double Weight)>();
             double weight = 0;
             var j = 1;
             for (var i = 0; i < _steps.Count; i++)
@@ -77,30 +76,49 @@ internal sealed class ErrorCalibration
                     j++;
                 }
 
-                if (j >= _steps.Count || _steps[j].Segment != step.Segment)
+                var claimed = step.Prediction.ConsumptionVariance(horizon);
+                if (j >= _steps.Count || _steps[j].Segment != step.Segment || claimed <= 0)
                 {
                     continue;
                 }
 
                 var w = Math.Exp(-(end - step.Time) / MemorySeconds);
                 var error = UnitsAt(j, target) - step.Units - step.Prediction.MeanConsumption(horizon);
-                errors += w * error * error;
-                claimed += w * step.Prediction.ConsumptionVariance(horizon);
+                errors.Add((error / Math.Sqrt(claimed), w));
                 weight += w;
             }
 
-            if (weight <= 0 || claimed <= 0)
+            if (weight <= 0)
             {
                 factors[k] = k > 0 ? factors[k - 1] : 1;
                 continue;
             }
 
-            var prior = PriorWindows * horizon / meanSeconds * (claimed / weight);
-            factors[k] = Math.Clamp((errors + prior) / (claimed + prior), SmallestFactor, LargestFactor);
+            // The factor that would have put the model's own P90 bound where 90% of the history fell.
+            var upper = Math.Max(Quantile(errors, weight, 0.9), 0.1);
+            var measuredFactor = upper * upper / (Normal.Z90 * Normal.Z90);
+            var prior = PriorWindows * horizon / meanSeconds;
+            factors[k] = Math.Clamp(((weight * measuredFactor) + prior) / (weight + prior), SmallestFactor, LargestFactor);
             measured = true;
         }
 
         return measured ? new VarianceScale(Horizons, factors) : null;
+    }
+
+    private static double Quantile(List<(double Z, double Weight)> values, double total, double probability)
+    {
+        values.Sort((a, b) => a.Z.CompareTo(b.Z));
+        double cumulative = 0;
+        foreach (var (z, weight) in values)
+        {
+            cumulative += weight;
+            if (cumulative >= probability * total)
+            {
+                return z;
+            }
+        }
+
+        return values[^1].Z;
     }
 
     /// <summary>Cumulative units at <paramref name="time"/>, which lies within step <paramref name="j"/>.</summary>

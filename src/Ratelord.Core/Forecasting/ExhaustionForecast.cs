@@ -8,7 +8,7 @@ namespace Ratelord.Core.Forecasting;
 /// <remarks>
 /// <para>
 /// Fixed windows: consumption never goes back, so the pool is dry by time <c>s</c> exactly when the
-/// consumption over <c>s</c> reaches what is available. With consumption over <c>s</c> lognormal (mean
+/// consumption over <c>s</c> reaches what is available. With consumption over <c>s</c> normal (mean
 /// from the estimate, variance <c>RateVariance·s² + Diffusion·s</c> and more, see
 /// <see cref="BurnEstimate.ConsumptionVariance"/>), the TTE quantile Pq solves
 /// P(consumption over Pq ≥ available) = 1 − q, and p_exhaustion is that probability at the reset.
@@ -33,6 +33,9 @@ public static class ExhaustionForecast
 
     /// <summary>Time over which unexplained consumption (drift) fades from the forecast's uncertainty.</summary>
     public const double DriftMemorySeconds = 1800;
+
+    /// <summary>Deviation of the outside consumer's rate, as a share of the rate drift showed.</summary>
+    public const double DriftDoubt = 0.5;
 
     /// <summary>Longest time to exhaustion reported; beyond it the pool is taken not to run dry.</summary>
     private const double LongestSeconds = 1L << 40;
@@ -120,7 +123,9 @@ public static class ExhaustionForecast
     private static BurnEstimate Widen(ForecastInput input, BurnEstimate estimate, List<string> flags)
     {
         var rateVariance = estimate.RateVariance;
-        var driftRate = input.DriftLevel / DriftMemorySeconds;
+        // The outside consumer's burn is in the samples already; what drift adds is doubt about it: it may
+        // stop, or double. Half its recent rate is taken as the deviation of that doubt.
+        var driftRate = DriftDoubt * input.DriftLevel / DriftMemorySeconds;
         if (input.DriftLevel >= 1)
         {
             rateVariance += driftRate * driftRate;
@@ -245,39 +250,29 @@ public static class ExhaustionForecast
             return high;
         }
 
-        /// <summary>
-        /// P(consumption over <paramref name="seconds"/> ≥ available), the consumption lognormal with the
-        /// estimate's mean and variance: never negative, and with the long upper tail that bursts give it.
-        /// </summary>
+        /// <summary>P(consumption over <paramref name="seconds"/> ≥ available), the consumption normal.</summary>
         private double Reached(double seconds)
         {
-            var mean = burn.MeanConsumption(seconds);
+            var shortfall = available - burn.MeanConsumption(seconds);
             var variance = burn.ConsumptionVariance(seconds);
-            if (mean <= 0)
-            {
-                return 0;
-            }
-
             if (variance <= 0)
             {
-                return mean >= available ? 1 : 0;
+                return shortfall <= 0 ? 1 : 0;
             }
 
-            var logVariance = Math.Log(1 + (variance / (mean * mean)));
-            var logMedian = Math.Log(mean) - (logVariance / 2);
-
-            return Normal.Cdf((logMedian - Math.Log(available)) / Math.Sqrt(logVariance));
+            return Normal.Cdf(-shortfall / Math.Sqrt(variance));
         }
 
         private double FirstPassage(double seconds, double refill)
         {
-            var scale = burn.Scale?.At(seconds) ?? 1;
-            var spread = Math.Sqrt(burn.RateVariance * scale);
+            // The net drain's uncertainty is the rate's, plus how far it may wander over the horizon
+            // (a wandering rate integrates to the variance of a fixed one of RateDrift·s/3).
+            var spread = Math.Sqrt(burn.RateVariance + (burn.RateDrift * seconds / 3));
             double probability = 0;
             for (var k = 0; k < Normal.HermiteNodes.Length; k++)
             {
                 var drift = burn.Mean + (spread * Normal.HermiteNodes[k]) - refill;
-                probability += Normal.HermiteWeights[k] * InverseGaussianCdf(seconds, drift, burn.Diffusion * scale);
+                probability += Normal.HermiteWeights[k] * InverseGaussianCdf(seconds, drift, burn.Diffusion);
             }
 
             return probability;

@@ -44,7 +44,7 @@ public sealed class WindowRateModel : IForecastModel
     public const double SlopeSeconds = 3600;
 
     /// <summary>Memory of how far the slow rate wandered over each span.</summary>
-    public const double WanderMemorySeconds = 6 * 3600;
+    public const double WanderMemorySeconds = 3 * 3600;
 
     /// <summary>Weighted evidence below which the prior rules.</summary>
     public const double MinEvidenceSeconds = 120;
@@ -115,13 +115,13 @@ public sealed class WindowRateModel : IForecastModel
             if (change is { } squared)
             {
                 var forget = Math.Exp(-seconds / WanderMemorySeconds);
-                wander = (wander * forget) + (squared * seconds);
+                wander = (wander * forget) + (Math.Sqrt(squared) * seconds);
                 wanderWeight = (wanderWeight * forget) + seconds;
             }
 
             var step = Combine(fast, slow, errors, errorWeight, shifts, shiftWeight, slope) with
             {
-                RateDrift = wanderWeight > 0 ? wander / wanderWeight / SlopeSeconds : 0,
+                RateDrift = RateDriftOf(wander, wanderWeight),
             };
             calibration.Add(x, seconds, step);
         }
@@ -133,7 +133,7 @@ public sealed class WindowRateModel : IForecastModel
 
         return Combine(fast, slow, errors, errorWeight, shifts, shiftWeight, Slope(history, slow, errors, errorWeight).Slope) with
         {
-            RateDrift = wanderWeight > 0 ? wander / wanderWeight / SlopeSeconds : 0,
+            RateDrift = RateDriftOf(wander, wanderWeight),
             Scale = calibration.Build(),
         };
     }
@@ -143,6 +143,24 @@ public sealed class WindowRateModel : IForecastModel
     /// the slow rate's own noise could have made it: demand that ramps is followed, demand that only
     /// jitters is not.
     /// </summary>
+    /// <summary>
+    /// The rate's wander per second, from the mean absolute change of the slow rate over a span: the mean
+    /// of the absolute change, not of its square, so that one step in demand (which the fast window and
+    /// the calibration answer for) does not pass for hours of wandering. For a normal change
+    /// E|Δ| = σ·√(2/π).
+    /// </summary>
+    private static double RateDriftOf(double wander, double weight)
+    {
+        if (weight <= 0)
+        {
+            return 0;
+        }
+
+        var meanChange = wander / weight;
+
+        return Math.PI / 2 * meanChange * meanChange / SlopeSeconds;
+    }
+
     /// <returns>The shrunk slope, and the squared change of the slow rate over the span beyond its noise.</returns>
     private static (double Slope, double? Change) Slope(
         List<(double Time, double Rate)> history,

@@ -1,5 +1,6 @@
 using Ratelord.Core.Domain;
 using Ratelord.Core.Events;
+using LimitKey = (string Provider, string Identity, string Workload);
 
 namespace Ratelord.Core.Projections;
 
@@ -52,8 +53,8 @@ public sealed class LearnedLimits
     /// <summary>How long a learned limit holds after the last evidence for it: 30 minutes.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
 
-    private readonly Dictionary<(string Provider, string Identity, string Workload), List<DateTimeOffset>> _throttles = [];
-    private readonly Dictionary<(string Provider, string Identity, string Workload), LearnedLimit> _limits = [];
+    private readonly Dictionary<LimitKey, List<DateTimeOffset>> _throttles = [];
+    private readonly Dictionary<LimitKey, LearnedLimit> _limits = [];
     private readonly Dictionary<string, LinkedList<(DateTimeOffset Start, string Workload)>> _approvals =
         new(StringComparer.Ordinal);
 
@@ -135,7 +136,9 @@ public sealed class LearnedLimits
         switch (envelope.Payload)
         {
             case IntentDecided { Verdict: not Verdict.DenyWithReason } decided:
-                Approved(envelope.Dimensions, StartOf(decided, envelope.IngestTime));
+                // An approval that switched identity draws on the other identity's pools, so it counts there.
+                var identity = decided.IdentitySwitch ?? envelope.Dimensions.IdentityId;
+                Approved(identity, envelope.Dimensions.WorkloadId, StartOf(decided, envelope.IngestTime));
                 break;
             case ThrottleUnexplained throttle:
                 var key = (throttle.Provider, throttle.IdentityId, throttle.WorkloadId);
@@ -169,15 +172,15 @@ public sealed class LearnedLimits
             ? decided.Reservations.Min(r => r.EffectiveFrom)
             : decided.DeferUntil ?? decidedAt.AddSeconds(decided.WaitSeconds ?? 0);
 
-    private void Approved(EventDimensions dimensions, DateTimeOffset start)
+    private void Approved(string identityId, string workloadId, DateTimeOffset start)
     {
-        if (!_approvals.TryGetValue(dimensions.IdentityId, out var starts))
+        if (!_approvals.TryGetValue(identityId, out var starts))
         {
             starts = new LinkedList<(DateTimeOffset, string)>();
-            _approvals.Add(dimensions.IdentityId, starts);
+            _approvals.Add(identityId, starts);
         }
 
-        starts.AddFirst((start, dimensions.WorkloadId));
+        starts.AddFirst((start, workloadId));
         if (starts.Count > MaxApprovalsKept)
         {
             starts.RemoveLast();

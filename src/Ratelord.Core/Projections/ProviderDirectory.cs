@@ -66,7 +66,10 @@ public sealed class ProviderRecord
     /// <summary>When a poll last succeeded.</summary>
     public DateTimeOffset? LastSuccessAt { get; private set; }
 
-    /// <summary>When a poll last brought a reading of its pools: a success, or a throttled answer that still described them.</summary>
+    /// <summary>
+    /// When a poll last brought a reading of its pools: a success, or a throttled answer that still
+    /// described them.
+    /// </summary>
     public DateTimeOffset? LastReadingAt { get; private set; }
 
     /// <summary>When a poll last failed.</summary>

@@ -61,7 +61,9 @@ public sealed class GoogleParser : IRateLimitParser
     /// </summary>
     private static double? RetryAfter(ProviderResponse response, JsonElement? error, DateTimeOffset? date)
     {
-        var stated = Details(error, "RetryInfo").Select(info => Duration(ResponseValues.Find(info, "retryDelay"))).ToList();
+        var stated = Details(error, "RetryInfo")
+            .Select(info => Duration(ResponseValues.Find(info, "retryDelay")))
+            .ToList();
         if (response.HasHeader("Retry-After"))
         {
             stated.Add(ResetValues.RetryAfter(response, date));
@@ -91,7 +93,8 @@ public sealed class GoogleParser : IRateLimitParser
         {
             var metadata = ResponseValues.Find(info, "metadata");
             var name = ResponseValues.Text(ResponseValues.Find(metadata, "quota_limit"));
-            quotas.Add((name ?? string.Empty, ResponseValues.Number(ResponseValues.Find(metadata, "quota_limit_value"))));
+            var value = ResponseValues.Number(ResponseValues.Find(metadata, "quota_limit_value"));
+            quotas.Add((name ?? string.Empty, value));
         }
 
         return

@@ -45,7 +45,8 @@ public sealed record DaemonSettings
 
     /// <summary>The usage text, listing every option with its variable.</summary>
     public static string Usage =>
-        "usage: ratelord-d [options]\n" + string.Join('\n', Known.Select(k => $"  {k.Option,-12} {k.Variable,-24} {k.Help}"));
+        "usage: ratelord-d [options]\n"
+        + string.Join('\n', Known.Select(k => $"  {k.Option,-12} {k.Variable,-24} {k.Help}"));
 
     /// <summary>Reads the settings; throws <see cref="SettingsException"/> listing every bad value.</summary>
     public static DaemonSettings Load(string[] args, Func<string, string?> environment)
@@ -85,7 +86,8 @@ public sealed record DaemonSettings
         var settings = new DaemonSettings();
         if (values.TryGetValue("RATELORD_PORT", out var port))
         {
-            if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 65535)
+            if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+                && p is >= 0 and <= 65535)
             {
                 settings = settings with { Port = p };
             }
@@ -103,7 +105,9 @@ public sealed record DaemonSettings
             }
             else
             {
-                errors.Add($"bind address '{bind}' is not an IP address; give one such as 127.0.0.1 with --bind or RATELORD_BIND.");
+                errors.Add(
+                    $"bind address '{bind}' is not an IP address; give one such as 127.0.0.1 with --bind or "
+                    + "RATELORD_BIND.");
             }
         }
 
@@ -127,7 +131,8 @@ public sealed record DaemonSettings
             }
             else
             {
-                errors.Add($"policy file '{policy}' does not exist; fix --policy or RATELORD_POLICY_PATH, or leave it unset.");
+                errors.Add(
+                    $"policy file '{policy}' does not exist; fix --policy or RATELORD_POLICY_PATH, or leave it unset.");
             }
         }
 

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Ratelord.Host.Configuration;
 
-/// <summary>One provider instance the daemon polls, as the providers file describes it, with defaults filled in.</summary>
+/// <summary>One provider instance the daemon polls, as the providers file describes it, defaults filled in.</summary>
 /// <remarks>
 /// The credential is held by reference: <see cref="CredentialEnv"/> names the environment variable
 /// whose value is read at each poll, so a rotated secret is picked up without a restart and the
@@ -229,14 +229,16 @@ public static class ProvidersFile
             var baseUrl = BaseUrl();
             if (kind is not null && !ConfigureProviderValidator.Kinds.Contains(kind))
             {
-                errors.Add(At($"kind '{kind}' is unknown; use one of {string.Join(", ", ConfigureProviderValidator.Kinds)}."));
+                var kinds = string.Join(", ", ConfigureProviderValidator.Kinds);
+                errors.Add(At($"kind '{kind}' is unknown; use one of {kinds}."));
                 kind = null;
             }
 
             var family = Scalar("family") ?? DefaultFamily(kind);
             if (family != ProviderReader.Auto && !ProviderReader.IsKnownFamily(family))
             {
-                errors.Add(At($"family '{family}' is unknown; use auto or one of {string.Join(", ", ProviderReader.Families)}."));
+                var families = string.Join(", ", ProviderReader.Families);
+                errors.Add(At($"family '{family}' is unknown; use auto or one of {families}."));
             }
 
             var interval = Duration("interval") ?? PollerOptions.DefaultInterval;
@@ -250,7 +252,8 @@ public static class ProvidersFile
 
             var credentialEnv = CredentialEnv(environment);
             var request = Request(kind);
-            if (errors.Count > before || id is null || kind is null || identity is null || baseUrl is null || request is null)
+            if (errors.Count > before
+                || id is null || kind is null || identity is null || baseUrl is null || request is null)
             {
                 return null;
             }
@@ -271,7 +274,7 @@ public static class ProvidersFile
                 CredentialEnv = credentialEnv,
                 CredentialHeader = credentialHeader,
                 CredentialPrefix = Scalar("credential_prefix")
-                    ?? (credentialHeader.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? "Bearer " : string.Empty),
+                    ?? (IsAuthorization(credentialHeader) ? "Bearer " : string.Empty),
                 Interval = interval,
                 Timeout = Duration("timeout") ?? PollerOptions.DefaultTimeout,
                 MaxBackoff = Duration("max_backoff") ?? PollerOptions.DefaultMaxBackoff,
@@ -330,8 +333,9 @@ public static class ProvidersFile
 
             if (variable.Length == 0 || variable.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
             {
-                errors.Add(At($"credential_env '{variable}' is not an environment variable name; give the NAME of "
-                    + "the variable that holds the credential, never the credential itself."));
+                // The value is not repeated: what was written here may be the credential itself.
+                errors.Add(At("credential_env is not an environment variable name (letters, digits and _); give the "
+                    + "NAME of the variable that holds the credential, never the credential itself."));
 
                 return null;
             }
@@ -345,7 +349,11 @@ public static class ProvidersFile
             return variable;
         }
 
-        private (string Method, string Path, string? Body, IReadOnlyDictionary<string, string> Headers)? Request(string? kind)
+        private static bool IsAuthorization(string header) =>
+            header.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
+
+        private (string Method, string Path, string? Body, IReadOnlyDictionary<string, string> Headers)? Request(
+            string? kind)
         {
             var request = _map!.Children.TryGetValue(new YamlScalarNode("request"), out var node) ? node : null;
             if (request is not null and not YamlMappingNode)
@@ -356,9 +364,12 @@ public static class ProvidersFile
             }
 
             var settings = request as YamlMappingNode;
-            foreach (var key in settings?.Children.Keys.OfType<YamlScalarNode>().Where(k => !RequestKeys.Contains(k.Value)) ?? [])
+            var unknownKeys = settings?.Children.Keys.OfType<YamlScalarNode>()
+                .Where(k => !RequestKeys.Contains(k.Value));
+            foreach (var key in unknownKeys ?? [])
             {
-                errors.Add(At($"unknown setting 'request.{key.Value}'; expected one of {string.Join(", ", RequestKeys)}."));
+                var known = string.Join(", ", RequestKeys);
+                errors.Add(At($"unknown setting 'request.{key.Value}'; expected one of {known}."));
             }
 
             var (defaultMethod, defaultPath) = kind switch
@@ -416,7 +427,8 @@ public static class ProvidersFile
                 {
                     foreach (var (key, value) in pairs.Children)
                     {
-                        headers[((YamlScalarNode)key).Value ?? string.Empty] = (value as YamlScalarNode)?.Value ?? string.Empty;
+                        var name = (key as YamlScalarNode)?.Value ?? string.Empty;
+                        headers[name] = (value as YamlScalarNode)?.Value ?? string.Empty;
                     }
                 }
             }
@@ -505,7 +517,9 @@ public static class ProvidersFile
 }
 
 /// <summary>The providers file has errors; each names file, line and field.</summary>
-/// <remarks>An <see cref="InvalidOperationException"/>, so the daemon refuses to start with the list of errors.</remarks>
+/// <remarks>
+/// An <see cref="InvalidOperationException"/>, so the daemon refuses to start with the list of errors.
+/// </remarks>
 public sealed class ProvidersFileException(IReadOnlyList<string> errors)
     : InvalidOperationException("The providers file was refused:\n  - " + string.Join("\n  - ", errors))
 {

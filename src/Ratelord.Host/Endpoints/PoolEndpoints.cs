@@ -17,7 +17,9 @@ public static class PoolEndpoints
         var model = writer.Options.ForecastModel;
         var (pools, learned) = await writer.ReadAsync(
             state => (
-                state.Pools.All.Select(p => PoolResponse.From(p, now, model).WithProviderFreshness(p, state, now)).ToList(),
+                state.Pools.All
+                    .Select(p => PoolResponse.From(p, now, model).WithProviderFreshness(p, state, now))
+                    .ToList(),
                 ProviderEndpoints.LearnedLimitsAt(state, now)),
             cancellationToken);
 
@@ -72,6 +74,7 @@ public sealed record PoolResponse(
     }
 }
 
+/// <summary>A forecast as the API shows it: times in seconds from <c>as_of</c>, rates per second.</summary>
 public sealed record ForecastResponse(
     TteResponse Tte,
     double? TtrS,
@@ -81,20 +84,44 @@ public sealed record ForecastResponse(
     string Model,
     DateTimeOffset AsOf,
     string Confidence,
-    bool Stale)
+    bool Stale,
+    string Status,
+    double? Available,
+    double? HorizonS,
+    string Refill,
+    IReadOnlyList<string> Flags)
 {
-    public static ForecastResponse From(PoolForecast forecast) => new(
-        new TteResponse(forecast.Tte.P50Seconds, forecast.Tte.P90Seconds, forecast.Tte.P99Seconds),
-        forecast.TtrSeconds,
-        forecast.PExhaustion,
-        forecast.MarginSeconds,
-        new BurnRateResponse(forecast.BurnRate.Mean, forecast.BurnRate.StdDev, "per_second"),
-        forecast.Model,
-        forecast.AsOf,
-        forecast.Confidence,
-        forecast.Stale);
+    public static ForecastResponse From(PoolForecast forecast)
+    {
+        ArgumentNullException.ThrowIfNull(forecast);
+
+        return new(
+            new TteResponse(forecast.Tte.P50Seconds, forecast.Tte.P90Seconds, forecast.Tte.P99Seconds),
+            forecast.TtrSeconds,
+            forecast.PExhaustion,
+            forecast.MarginSeconds,
+            new BurnRateResponse(forecast.BurnRate.Mean, forecast.BurnRate.StdDev, "per_second"),
+            forecast.Model,
+            forecast.AsOf,
+            forecast.Confidence,
+            forecast.Stale,
+            WireNames.Of(forecast.Status),
+            forecast.Available,
+            forecast.HorizonSeconds,
+            RefillName(forecast.Refill),
+            forecast.Flags ?? []);
+    }
+
+    private static string RefillName(RefillKind refill) => refill switch
+    {
+        RefillKind.FixedWindow => "fixed_window",
+        RefillKind.Continuous => "continuous",
+        _ => "unknown",
+    };
 }
 
+/// <summary>Time to exhaustion at P50, P90 and P99, in seconds; null where the pool does not run dry.</summary>
 public sealed record TteResponse(double? P50S, double? P90S, double? P99S);
 
+/// <summary>Burn rate: mean and standard deviation, in units per <c>unit</c>.</summary>
 public sealed record BurnRateResponse(double Mean, double Stddev, string Unit);

@@ -50,7 +50,10 @@ public static class ProviderEndpoints
         return [.. state.LearnedLimits.ActiveAt(now).Select(LearnedLimitResponse.From)];
     }
 
-    private static async Task<IResult> ListAsync(CommandWriter writer, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        CommandWriter writer,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var providers = await writer.ReadAsync(
@@ -64,7 +67,9 @@ public static class ProviderEndpoints
 /// <summary>The answer of <c>GET /v1/providers</c>.</summary>
 public sealed record ProviderListResponse(DateTimeOffset AsOf, IReadOnlyList<ProviderStatusResponse> Providers);
 
-/// <summary>One polled provider instance: its configuration (the credential by variable name only) and its health.</summary>
+/// <summary>
+/// One polled provider instance: its configuration (the credential by variable name only) and its health.
+/// </summary>
 /// <param name="Status">pending, ok, degraded, stale or unknown.</param>
 /// <param name="StatusReason">Why it is not ok, in words; null when it is.</param>
 public sealed record ProviderStatusResponse(

@@ -42,7 +42,11 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug,
         Message = "Poll of provider {ProviderId} read {PoolCount} pool(s); next poll at {NextPollAt}")]
-    public static partial void PollSucceeded(ILogger logger, string providerId, int poolCount, DateTimeOffset nextPollAt);
+    public static partial void PollSucceeded(
+        ILogger logger,
+        string providerId,
+        int poolCount,
+        DateTimeOffset nextPollAt);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning,
         Message = "Poll of provider {ProviderId} failed ({ErrorKind}): {ErrorMessage}; next poll at {NextPollAt}")]
@@ -57,7 +61,8 @@ internal static partial class HostLog
         Message = "Poll of provider {ProviderId} succeeded again after {ErrorKind} failures")]
     public static partial void PollRecovered(ILogger logger, string providerId, string errorKind);
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "The poll of provider {ProviderId} could not be recorded")]
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error,
+        Message = "The poll of provider {ProviderId} could not be recorded")]
     public static partial void PollNotRecorded(ILogger logger, string providerId, Exception exception);
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Error,

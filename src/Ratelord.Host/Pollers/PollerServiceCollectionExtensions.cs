@@ -16,7 +16,8 @@ public static class PollerServiceCollectionExtensions
 
         foreach (var options in document.Providers)
         {
-            services.AddHttpClient(ProviderPoller.ClientName(options.Id), client => client.Timeout = Timeout.InfiniteTimeSpan)
+            services
+                .AddHttpClient(ProviderPoller.ClientName(options.Id), client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,

@@ -128,7 +128,8 @@ public sealed class ProviderPoller : BackgroundService
 
             return result.NextPollAt;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception exception)
+            when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             HostLog.PollNotRecorded(_logger, _options.Id, exception);
 
@@ -227,7 +228,10 @@ public sealed class ProviderPoller : BackgroundService
     /// The answer's JSON body, scrubbed of the credential before it is parsed; null when it is empty,
     /// too large or not JSON, which leaves its reading to the headers.
     /// </summary>
-    private static async Task<JsonElement?> BodyAsync(HttpResponseMessage answer, string? secret, CancellationToken token)
+    private static async Task<JsonElement?> BodyAsync(
+        HttpResponseMessage answer,
+        string? secret,
+        CancellationToken token)
     {
         await using var stream = await answer.Content.ReadAsStreamAsync(token);
         var buffer = new MemoryStream();

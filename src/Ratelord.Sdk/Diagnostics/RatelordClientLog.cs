@@ -90,4 +90,69 @@ internal static partial class RatelordClientLog
         string path,
         int statusCode,
         string? code);
+
+    [LoggerMessage(
+        EventId = 5009,
+        EventName = "OutcomeRefused",
+        Level = LogLevel.Warning,
+        Message = "The outcome of intent {IntentId} was refused with status {StatusCode} ({Code}): the approval was "
+            + "already settled or had lapsed")]
+    public static partial void OutcomeRefused(ILogger logger, Guid intentId, int statusCode, string? code);
+
+    [LoggerMessage(
+        EventId = 5010,
+        EventName = "CallDenied",
+        Level = LogLevel.Debug,
+        Message = "{Method} {Uri} is not sent: intent {IntentId} was denied ({Reason}); a retry may succeed in "
+            + "{RetryAfterSeconds} s")]
+    public static partial void CallDenied(
+        ILogger logger,
+        string method,
+        Uri? uri,
+        Guid intentId,
+        string? reason,
+        double? retryAfterSeconds);
+
+    [LoggerMessage(
+        EventId = 5011,
+        EventName = "IdentitySwitched",
+        Level = LogLevel.Information,
+        Message = "Intent {IntentId} is approved on identity {IdentityId} instead of {RequestedIdentityId} ({Reason})")]
+    public static partial void IdentitySwitched(
+        ILogger logger,
+        Guid intentId,
+        string identityId,
+        string requestedIdentityId,
+        string? reason);
+
+    [LoggerMessage(
+        EventId = 5012,
+        EventName = "LeaseOutcomeNotReported",
+        Level = LogLevel.Warning,
+        Message = "The outcome of lease {IntentId} could not be reported when it was released; its reservation is "
+            + "held until the approval lapses")]
+    public static partial void LeaseOutcomeNotReported(ILogger logger, Guid intentId, Exception exception);
+
+    [LoggerMessage(
+        EventId = 5013,
+        EventName = "ActualCostUnread",
+        Level = LogLevel.Warning,
+        Message = "The actual cost of intent {IntentId} could not be read from the response; the expected cost "
+            + "stands")]
+    public static partial void ActualCostUnread(ILogger logger, Guid intentId, Exception exception);
+
+    [LoggerMessage(
+        EventId = 5014,
+        EventName = "EmbeddedStarted",
+        Level = LogLevel.Information,
+        Message = "Ratelord runs embedded on the {StoreKind} log ({EventCount} events replayed) with policy "
+            + "{PolicyVersion}")]
+    public static partial void EmbeddedStarted(ILogger logger, string storeKind, long eventCount, string policyVersion);
+
+    [LoggerMessage(
+        EventId = 5015,
+        EventName = "CallCancelledBeforeSend",
+        Level = LogLevel.Debug,
+        Message = "Intent {IntentId} is released: its call was cancelled or failed before it was sent")]
+    public static partial void CallCancelledBeforeSend(ILogger logger, Guid intentId);
 }

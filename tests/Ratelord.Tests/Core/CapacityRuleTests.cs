@@ -11,6 +11,7 @@ namespace Ratelord.Tests.Core;
 /// </summary>
 public sealed class CapacityRuleTests
 {
+    private static readonly TimeSpan TenSeconds = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ThirtySeconds = TimeSpan.FromSeconds(30);
 
     private readonly EngineHarness _engine = new(new RatelordOptions
@@ -33,17 +34,22 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
-    public void Approve_OfAnExpectedCost_ReservesThatCost()
+    public void Approve_OfAnExpectedCost_ReservesThatCost_SoTheNextIntentCannotSpendIt()
     {
         _engine.Register("pat:a");
         _engine.ObserveGitHub("pat:a", limit: 10, remaining: 10, resetIn: TimeSpan.FromSeconds(60));
 
         var first = _engine.Submit("pat:a", cost: 7, workload: "bulk");
-        var second = _engine.Submit("pat:a", cost: 4, workload: "bulk");
+        var second = _engine.Submit("pat:a", cost: 3, workload: "bulk");
+        var third = _engine.Submit("pat:a", cost: 1, workload: "bulk");
 
         Assert.Equal(Verdict.Approve, first.Verdict);
         Assert.Equal(7, _engine.Pool("pat:a").Reservations[first.IntentId].Amount);
-        Assert.Equal(Verdict.ApproveWithModifications, second.Verdict);
+        Assert.Equal(Verdict.Approve, second.Verdict);
+        Assert.Equal(Verdict.DenyWithReason, third.Verdict);
+        Assert.Equal(ReasonCodes.PoolExhausted, third.Reason);
+        Assert.Equal(60, third.RetryAfterSeconds);
+        Assert.Equal(10, _engine.Pool("pat:a").Reserved);
     }
 
     [Fact]
@@ -64,7 +70,7 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
-    public void Wait_IsAReservation_SoTheWindowAfterTheResetIsNotOverCommitted_AndThe11thIsDenied_WhenTheWindowIsUnknown()
+    public void Wait_IsAReservation_SoThe11thIsDenied_WhenTheWindowLengthIsUnknown()
     {
         _engine.Register("pat:a");
         _engine.ObserveGitHub("pat:a", limit: 5, remaining: 5, resetIn: ThirtySeconds);
@@ -100,15 +106,31 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
+    public void Wait_LandsInTheSecondWindow_WhenTheFirstIsFull_AndTheWindowLengthIsKnown()
+    {
+        _engine.Register("pat:e", provider: "example");
+        _engine.ObserveIetf("pat:e", limit: 1, remaining: 0, resetIn: TenSeconds, window: TenSeconds);
+
+        var first = _engine.Submit("pat:e");
+        var second = _engine.Submit("pat:e");
+
+        Assert.Equal(10, first.WaitSeconds);
+        Assert.Equal(Verdict.ApproveWithModifications, second.Verdict);
+        Assert.Equal(20, second.WaitSeconds);
+    }
+
+    [Fact]
     public void Wait_FillsEveryKnownWindowAhead_ThenDeniesWithFutureWindowsFull()
     {
         _engine.Register("pat:e", provider: "example");
-        _engine.ObserveIetf("pat:e", limit: 1, remaining: 0, resetIn: TimeSpan.FromSeconds(10), window: TimeSpan.FromSeconds(10));
+        _engine.ObserveIetf("pat:e", limit: 1, remaining: 0, resetIn: TenSeconds, window: TenSeconds);
 
         var planned = Enumerable.Range(0, 16).Select(_ => _engine.Submit("pat:e")).ToList();
         var beyond = _engine.Submit("pat:e");
 
-        Assert.Equal(Enumerable.Range(1, 16).Select(k => (double?)(10 * k)), planned.Select(d => d.WaitSeconds ?? (d.DeferUntil - _engine.Now)?.TotalSeconds));
+        Assert.Equal(
+            Enumerable.Range(1, 16).Select(k => (double?)(10 * k)),
+            planned.Select(d => d.WaitSeconds ?? (d.DeferUntil - _engine.Now)?.TotalSeconds));
         Assert.Equal(Verdict.DenyWithReason, beyond.Verdict);
         Assert.Equal(ReasonCodes.WindowsFull, beyond.Reason);
         Assert.Equal(170, beyond.RetryAfterSeconds);
@@ -156,7 +178,7 @@ public sealed class CapacityRuleTests
 
         var probe = _engine.Submit("pat:a");
         var second = _engine.Submit("pat:a");
-        _engine.Outcome(probe.IntentId, response: _engine.GitHubResponse(limit: 100, remaining: 99, resetIn: ThirtySeconds));
+        _engine.Outcome(probe.IntentId, response: _engine.GitHubResponse(100, 99, resetIn: ThirtySeconds));
         var afterProbe = _engine.Submit("pat:a");
 
         Assert.Equal(Verdict.Approve, probe.Verdict);
@@ -190,7 +212,8 @@ public sealed class CapacityRuleTests
         _engine.Observe(
             "azure-openai",
             "key:az",
-            EngineHarness.Response(200, ("x-ratelimit-remaining-requests", "1"), ("x-ratelimit-remaining-tokens", "900")));
+            EngineHarness.Response(
+                200, ("x-ratelimit-remaining-requests", "1"), ("x-ratelimit-remaining-tokens", "900")));
 
         var first = _engine.Submit("key:az");
         var second = _engine.Submit("key:az");

@@ -3,7 +3,7 @@ using Ratelord.Core.Domain;
 using Ratelord.Core.Events;
 using Ratelord.Core.Forecasting;
 using Ratelord.Core.Stores;
-using Ratelord.Host.Stores;
+using Ratelord.Stores.Sqlite;
 using Ratelord.Tests.Infrastructure;
 
 namespace Ratelord.Tests.Core;
@@ -38,7 +38,8 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Append_AssignsGaplessPositionsFromOne_AcrossBatches()
     {
-        var first = await Store.AppendAsync([Started("a"), Started("b"), Started("c")], TestContext.Current.CancellationToken);
+        var first = await Store.AppendAsync(
+            [Started("a"), Started("b"), Started("c")], TestContext.Current.CancellationToken);
         var second = await Store.AppendAsync([Started("d"), Started("e")], TestContext.Current.CancellationToken);
 
         Assert.Equal([1L, 2L, 3L], first.Select(e => e.Position));
@@ -74,7 +75,8 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Read_AfterAndLimit_ReturnThatPageInLogOrder()
     {
-        await Store.AppendAsync([.. Enumerable.Range(1, 10).Select(i => Started($"v{i}"))], TestContext.Current.CancellationToken);
+        await Store.AppendAsync(
+            [.. Enumerable.Range(1, 10).Select(i => Started($"v{i}"))], TestContext.Current.CancellationToken);
 
         var page = await ReadAsync(after: 3, limit: 4);
         var tail = await ReadAsync(after: 8, limit: 100);
@@ -170,7 +172,17 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         Guid? causation = null,
         string? provider = null,
         string? pool = null) =>
-        new(Guid.CreateVersion7(), 0, eventTime ?? At, At.AddMilliseconds(250), dimensions, Guid.NewGuid(), causation, provider, pool, payload);
+        new(
+            Guid.CreateVersion7(),
+            0,
+            eventTime ?? At,
+            At.AddMilliseconds(250),
+            dimensions,
+            Guid.NewGuid(),
+            causation,
+            provider,
+            pool,
+            payload);
 
     /// <summary>Events whose values lose something if stored carelessly: offsets, precision, unicode, nulls.</summary>
     private static List<EventEnvelope> EdgeCases()
@@ -178,7 +190,9 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         var agent = new EventDimensions("crawler-01 ü", "pat:ci-bot", "repo_scan", "repo:acme/web");
         var intentId = Guid.CreateVersion7();
         var key = new PoolKey("github", "core", "shared:acme");
-        var context = JsonDocument.Parse("""{"ticket":"OPS-1","tags":["a","b"],"n":1.5,"nested":{"ok":true},"none":null}""").RootElement.Clone();
+        using var document = JsonDocument.Parse(
+            """{"ticket":"OPS-1","tags":["a","b"],"n":1.5,"nested":{"ok":true},"none":null}""");
+        var context = document.RootElement.Clone();
         var forecast = new PoolForecast(
             "window-rate/1",
             At.AddSeconds(1.25),
@@ -245,7 +259,19 @@ public abstract class EventStoreContractTests : IAsyncLifetime
                 causation: Guid.NewGuid()),
             Envelope(
                 new IntentDecided(
-                    Guid.CreateVersion7(), Verdict.DenyWithReason, null, null, null, ReasonCodes.WaitTooLong, 30.5, null, [], null, "no pool", "builtin", []),
+                    Guid.CreateVersion7(),
+                    Verdict.DenyWithReason,
+                    null,
+                    null,
+                    null,
+                    ReasonCodes.WaitTooLong,
+                    30.5,
+                    null,
+                    [],
+                    null,
+                    "no pool",
+                    "builtin",
+                    []),
                 agent),
             Envelope(
                 new IntentSettled(intentId, SettlementOutcomes.Completed, 3.5, 201, [new PoolCharge(key, 3.5)]),
@@ -259,7 +285,8 @@ public abstract class EventStoreContractTests : IAsyncLifetime
 
 public sealed class InMemoryEventStoreContractTests : EventStoreContractTests
 {
-    protected override ValueTask<IEventStore> CreateStoreAsync() => ValueTask.FromResult<IEventStore>(new InMemoryEventStore());
+    protected override ValueTask<IEventStore> CreateStoreAsync() =>
+        ValueTask.FromResult<IEventStore>(new InMemoryEventStore());
 }
 
 public sealed class SqliteEventStoreContractTests : EventStoreContractTests
@@ -267,7 +294,8 @@ public sealed class SqliteEventStoreContractTests : EventStoreContractTests
     private readonly TempDirectory _directory = new();
 
     protected override async ValueTask<IEventStore> CreateStoreAsync() =>
-        await SqliteEventStore.OpenAsync(_directory.File("events.db"), cancellationToken: TestContext.Current.CancellationToken);
+        await SqliteEventStore.OpenAsync(
+            _directory.File("events.db"), cancellationToken: TestContext.Current.CancellationToken);
 
     public override async ValueTask DisposeAsync()
     {

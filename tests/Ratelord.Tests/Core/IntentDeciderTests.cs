@@ -109,7 +109,9 @@ public sealed class IntentDeciderTests
         Assert.Equal(decision.IntentId, decided.IntentId);
         Assert.Equal(events[0].EventId, events[1].CausationId);
         Assert.Equal(events[0].CorrelationId, events[1].CorrelationId);
-        Assert.Equal(new EventDimensions("crawler-01", "pat:a", "default", Sentinels.GlobalScope), events[1].Dimensions);
+        Assert.Equal(
+            new EventDimensions("crawler-01", "pat:a", "default", Sentinels.GlobalScope),
+            events[1].Dimensions);
         Assert.Equal("builtin", decided.PolicyVersion);
         Assert.Equal("github/core@pat:a", decided.TightestPool);
     }
@@ -192,7 +194,7 @@ public sealed class IntentDeciderTests
 
         var outcome = _engine.Outcome(
             decision.IntentId,
-            response: _engine.GitHubResponse(limit: 10, remaining: 4, resetIn: TimeSpan.FromHours(1) - TimeSpan.FromSeconds(2)));
+            response: _engine.GitHubResponse(10, 4, resetIn: TimeSpan.FromHours(1) - TimeSpan.FromSeconds(2)));
 
         Assert.Equal([new PoolKey("github", "core", "pat:a")], outcome.UpdatedPools);
         Assert.Equal(4, _engine.Pool("pat:a").Remaining);

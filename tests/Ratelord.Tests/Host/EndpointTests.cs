@@ -40,7 +40,8 @@ public sealed class EndpointTests : IAsyncLifetime
             HttpStatusCode.Created);
         await Http.RegisterIdentityAsync("pat:two", provider: "openai", kind: "api_key");
 
-        var duplicate = await Http.PostJsonAsync("/v1/identities", new { IdentityId = "pat:one", Kind = "pat", Provider = "github" });
+        var duplicate = await Http.PostJsonAsync(
+            "/v1/identities", new { IdentityId = "pat:one", Kind = "pat", Provider = "github" });
         var unknownDelete = await Http.DeleteAsync("/v1/identities/pat:three", Cancellation);
         var listed = await Http.GetJsonAsync("/v1/identities");
         var deleted = await Http.DeleteAsync("/v1/identities/pat:one", Cancellation);
@@ -52,10 +53,10 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal("platform", registered.GetProperty("metadata").Text("team"));
         await Api.AssertProblemAsync(duplicate, 409, "identity_exists");
         await Api.AssertProblemAsync(unknownDelete, 404, "identity_not_found");
-        Assert.Equal(["pat:one", "pat:two"], listed.GetProperty("identities").EnumerateArray().Select(i => i.Text("identity_id")));
-        Assert.Equal(["github", "openai"], listed.GetProperty("identities").EnumerateArray().Select(i => i.Text("provider")));
+        Assert.Equal(["pat:one", "pat:two"], listed.Each("identities", "identity_id"));
+        Assert.Equal(["github", "openai"], listed.Each("identities", "provider"));
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        Assert.Equal(["pat:two"], afterDelete.GetProperty("identities").EnumerateArray().Select(i => i.Text("identity_id")));
+        Assert.Equal(["pat:two"], afterDelete.Each("identities", "identity_id"));
         Assert.Equal("deny_with_reason", intent.Text("decision"));
         Assert.Equal("identity_deleted", intent.Text("reason"));
         var events = await Http.ReadAllEventsAsync();
@@ -81,7 +82,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var date = ProviderBodies.WholeSecond(DateTimeOffset.UtcNow);
 
         var reading = await Http.ObserveAsync(
-            ProviderBodies.GitHub("pat:obs", date, limit: 5000, remaining: 4990, reset: date.AddSeconds(1800), used: 10));
+            ProviderBodies.GitHub("pat:obs", date, 5000, 4990, reset: date.AddSeconds(1800), used: 10));
         var pools = await Http.GetJsonAsync("/v1/pools");
 
         Assert.Equal("github", reading.Text("family"));
@@ -94,7 +95,7 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal(4990, poolReading.GetProperty("remaining").GetDouble());
         Assert.Equal(10, poolReading.GetProperty("used").GetDouble());
         Assert.Equal(1800, poolReading.GetProperty("reset_in_s").GetDouble());
-        Assert.Equal(["github/core@pat:obs"], reading.GetProperty("updated_pools").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["github/core@pat:obs"], reading.Strings("updated_pools"));
 
         var pool = Assert.Single(pools.GetProperty("pools").EnumerateArray());
         Assert.Equal("github/core@pat:obs", pool.Text("pool_id"));
@@ -107,7 +108,7 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal(
             pool.GetProperty("last_observed_at").GetDateTimeOffset().AddSeconds(1800),
             pool.GetProperty("reset_at").GetDateTimeOffset());
-        Assert.False(string.IsNullOrEmpty(pool.GetProperty("forecast").Text("model")), "A pool's forecast names its model.");
+        Assert.False(string.IsNullOrEmpty(pool.GetProperty("forecast").Text("model")), "A forecast names its model.");
     }
 
     [Fact]
@@ -116,7 +117,8 @@ public sealed class EndpointTests : IAsyncLifetime
         await Http.RegisterIdentityAsync("pat:dry");
         var date = ProviderBodies.WholeSecond(DateTimeOffset.UtcNow);
 
-        var reading = await Http.ObserveAsync(ProviderBodies.GitHub("pat:dry", date, 5000, 0, date.AddSeconds(120), status: 403));
+        var reading = await Http.ObserveAsync(
+            ProviderBodies.GitHub("pat:dry", date, 5000, 0, date.AddSeconds(120), status: 403));
         var pool = (await Http.GetJsonAsync("/v1/pools")).GetProperty("pools")[0];
         var intent = await Http.SubmitIntentAsync("agent-1", "pat:dry", maxWaitSeconds: 0);
 
@@ -138,7 +140,7 @@ public sealed class EndpointTests : IAsyncLifetime
         var date = ProviderBodies.WholeSecond(DateTimeOffset.UtcNow);
         await Http.ObserveAsync(ProviderBodies.GitHub("pat:out", date, 100, 50, date.AddSeconds(600)));
         var intent = await Http.SubmitIntentAsync("agent-1", "pat:out", urgency: "high");
-        var reserved = (await Http.GetJsonAsync("/v1/pools")).GetProperty("pools")[0].GetProperty("reserved").GetDouble();
+        var reserved = (await Http.GetJsonAsync("/v1/pools")).GetProperty("pools")[0].Number("reserved");
 
         var outcome = await Http.ReportOutcomeAsync(
             intent.Text("intent_id"),
@@ -146,7 +148,11 @@ public sealed class EndpointTests : IAsyncLifetime
             {
                 Outcome = "completed",
                 ActualCost = 1,
-                Response = new { Status = 200, Headers = ProviderBodies.GitHubHeaders(date, 100, 40, date.AddSeconds(600)) },
+                Response = new
+                {
+                    Status = 200,
+                    Headers = ProviderBodies.GitHubHeaders(date, 100, 40, date.AddSeconds(600)),
+                },
             });
         var pool = (await Http.GetJsonAsync("/v1/pools")).GetProperty("pools")[0];
 
@@ -155,7 +161,7 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal(intent.Text("intent_id"), outcome.Text("intent_id"));
         Assert.Equal("completed", outcome.Text("outcome"));
         Assert.Equal(40, outcome.GetProperty("reading").GetProperty("pools")[0].GetProperty("remaining").GetDouble());
-        Assert.Equal(["github/core@pat:out"], outcome.GetProperty("updated_pools").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["github/core@pat:out"], outcome.Strings("updated_pools"));
         Assert.Equal(40, pool.GetProperty("remaining").GetDouble());
         Assert.Equal(0, pool.GetProperty("reserved").GetDouble());
     }
@@ -208,7 +214,9 @@ public sealed class EndpointTests : IAsyncLifetime
         }
 
         var last = first.GetProperty("last_position").GetInt64();
-        Assert.Equal([1L, 2L], first.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("position").GetInt64()));
+        Assert.Equal(
+            [1L, 2L],
+            first.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("position").GetInt64()));
         Assert.Equal(2, first.GetProperty("next_after").GetInt64());
         Assert.Equal(Enumerable.Range(1, (int)last).Select(p => (long)p), positions);
         Assert.Equal((last + 1) / 2, pages);

@@ -15,7 +15,10 @@ public sealed class KillAndRestartTests : IDisposable
 
     /// <summary>Fields of a pool that depend on the log alone, not on the instant they are read.</summary>
     private static readonly string[] DurableFields =
-        ["pool_id", "provider", "pool", "identity_id", "limit", "remaining", "reserved", "available", "used", "reset_at", "window_s", "last_observed_at"];
+        [
+            "pool_id", "provider", "pool", "identity_id", "limit", "remaining", "reserved", "available", "used",
+            "reset_at", "window_s", "last_observed_at",
+        ];
 
     private readonly TempDirectory _directory = new();
 
@@ -31,7 +34,8 @@ public sealed class KillAndRestartTests : IDisposable
         await using (var daemon = await DaemonProcess.StartAsync(DbPath))
         {
             await PrepareAsync(daemon.Http);
-            await Task.WhenAll(Enumerable.Range(0, AgentCount).Select(a => RunAgentAsync(daemon.Http, a, answers, intents: 20)));
+            await Task.WhenAll(
+                Enumerable.Range(0, AgentCount).Select(a => RunAgentAsync(daemon.Http, a, answers, intents: 20)));
             before = await daemon.Http.GetJsonAsync("/v1/pools");
 
             daemon.Kill();
@@ -62,10 +66,13 @@ public sealed class KillAndRestartTests : IDisposable
         {
             await PrepareAsync(daemon.Http);
             var agents = Enumerable.Range(0, AgentCount)
-                .Select(a => RunAgentUntilFailureAsync(daemon.Http, a, answers, failuresBeforeKill, () => Volatile.Read(ref killed) == 1))
+                .Select(a => RunAgentUntilFailureAsync(
+                    daemon.Http, a, answers, failuresBeforeKill, () => Volatile.Read(ref killed) == 1))
                 .ToList();
 
-            await Poll.UntilAsync(() => answers.Count >= 120 || agents.Any(a => a.IsCompleted), "the agents have 120 answers");
+            await Poll.UntilAsync(
+                () => answers.Count >= 120 || agents.Any(a => a.IsCompleted),
+                "the agents have 120 answers");
             Assert.Empty(failuresBeforeKill);
             Volatile.Write(ref killed, 1);
             daemon.Kill();
@@ -98,7 +105,7 @@ public sealed class KillAndRestartTests : IDisposable
     {
         await http.RegisterIdentityAsync(Identity);
         var date = ProviderBodies.WholeSecond(DateTimeOffset.UtcNow);
-        await http.ObserveAsync(ProviderBodies.GitHub(Identity, date, limit: 1000, remaining: 1000, reset: date.AddHours(2)));
+        await http.ObserveAsync(ProviderBodies.GitHub(Identity, date, 1000, 1000, reset: date.AddHours(2)));
     }
 
     private static async Task RunAgentAsync(HttpClient http, int agent, ConcurrentBag<Answer> answers, int intents)
@@ -130,7 +137,8 @@ public sealed class KillAndRestartTests : IDisposable
                     answers.Add(answer with { Settled = true, Decision = "settled" });
                 }
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or Xunit.Sdk.XunitException or JsonException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException
+                or Xunit.Sdk.XunitException or JsonException)
             {
                 if (!killed())
                 {
@@ -156,11 +164,15 @@ public sealed class KillAndRestartTests : IDisposable
         return answer;
     }
 
-    private static void AssertEveryAnswerIsLogged(IEnumerable<Answer> answers, IReadOnlyDictionary<string, string> decided)
+    private static void AssertEveryAnswerIsLogged(
+        IEnumerable<Answer> answers,
+        IReadOnlyDictionary<string, string> decided)
     {
         foreach (var answer in answers.Where(a => a.Decision != "settled"))
         {
-            Assert.True(decided.TryGetValue(answer.IntentId, out var logged), $"Intent {answer.IntentId} was answered but is not in the log.");
+            Assert.True(
+                decided.TryGetValue(answer.IntentId, out var logged),
+                $"Intent {answer.IntentId} was answered but is not in the log.");
             Assert.Equal(answer.Decision, logged);
         }
     }
@@ -170,7 +182,9 @@ public sealed class KillAndRestartTests : IDisposable
 
     private static Dictionary<string, string> Decisions(IEnumerable<JsonElement> events) =>
         events.Where(e => e.Text("type") == "intent_decided")
-            .ToDictionary(e => e.GetProperty("payload").Text("intent_id"), e => e.GetProperty("payload").Text("verdict"));
+            .ToDictionary(
+                e => e.GetProperty("payload").Text("intent_id"),
+                e => e.GetProperty("payload").Text("verdict"));
 
     private static List<string> Durable(JsonElement pools) =>
         [.. pools.GetProperty("pools").EnumerateArray()

@@ -31,7 +31,9 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task Dispose_OfAStartedDaemon_DoesNotThrow()
     {
-        var app = await DaemonApp.StartAsync(new DaemonSettings { Port = 0, DbPath = DbPath }, TestContext.Current.CancellationToken);
+        var app = await DaemonApp.StartAsync(
+            new DaemonSettings { Port = 0, DbPath = DbPath },
+            TestContext.Current.CancellationToken);
         await app.StopAsync(TestContext.Current.CancellationToken);
 
         var failure = await Record.ExceptionAsync(async () => await app.DisposeAsync());
@@ -53,7 +55,7 @@ public sealed class LifecycleTests : IDisposable
         var identities = await second.Http.GetJsonAsync("/v1/identities");
         var events = await second.Http.ReadAllEventsAsync();
 
-        Assert.Equal(["pat:kept"], identities.GetProperty("identities").EnumerateArray().Select(i => i.Text("identity_id")));
+        Assert.Equal(["pat:kept"], identities.Each("identities", "identity_id"));
         Assert.Equal(positionBefore + 1, events.Count);
         Assert.Equal(2, events.Count(e => e.Text("type") == "system_started"));
         Assert.Equal("system_started", events[^1].Text("type"));
@@ -62,7 +64,8 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task Start_WithAnUnknownOption_ExitsNonZero_ListingTheOptions()
     {
-        var (exitCode, _, errors) = await DaemonProcess.RunToExitAsync(_directory.Path, "--port", "0", "--colour", "always");
+        var (exitCode, _, errors) = await DaemonProcess.RunToExitAsync(
+            _directory.Path, "--port", "0", "--colour", "always");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--colour", errors, StringComparison.Ordinal);
@@ -72,7 +75,8 @@ public sealed class LifecycleTests : IDisposable
     /// <summary>What an init system does to stop a service: <c>kill -TERM</c>.</summary>
     private static async Task SendSigtermAsync(int pid)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        var arguments = new[] { "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        using var kill = Process.Start(new ProcessStartInfo("kill", arguments))!;
         await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.Equal(0, kill.ExitCode);
     }

@@ -36,27 +36,33 @@ public sealed class PolicyWorkloadTests : IDisposable
         await http.RegisterIdentityAsync("key:chat", provider: "openai", kind: "api_key");
         await http.ObserveAsync(OpenAi("key:chat", requests: (100, 99, "60s"), tokens: (10000, 500, "30s")));
 
-        var first = await http.SubmitIntentAsync("agent-chat", "key:chat", "chat", expectedCost: 400, debug: true, urgency: "high");
+        var first = await http.SubmitIntentAsync(
+            "agent-chat", "key:chat", "chat", expectedCost: 400, debug: true, urgency: "high");
         var afterFirst = await PoolsAsync(http);
         var second = await http.SubmitIntentAsync("agent-chat", "key:chat", "chat", expectedCost: 400, urgency: "high");
-        var tooBig = await http.SubmitIntentAsync("agent-chat", "key:chat", "chat", expectedCost: 20000, urgency: "high");
+        var tooBig = await http.SubmitIntentAsync(
+            "agent-chat", "key:chat", "chat", expectedCost: 20000, urgency: "high");
         var afterAll = await PoolsAsync(http);
 
         Assert.Equal("approve", first.Text("decision"));
-        var trace = first.GetProperty("trace").EnumerateArray().ToDictionary(c => c.Text("pool_id"), c => c.GetProperty("cost").GetDouble());
-        Assert.Equal(new Dictionary<string, double> { ["openai/requests@key:chat"] = 1, ["openai/tokens@key:chat"] = 400 }, trace);
+        var trace = first.GetProperty("trace").GetProperty("pools").EnumerateArray()
+            .ToDictionary(c => c.Text("pool_id"), c => c.Number("cost"));
+        Assert.Equal(
+            new Dictionary<string, double> { ["openai/requests@key:chat"] = 1, ["openai/tokens@key:chat"] = 400 },
+            trace);
         Assert.Equal(1, afterFirst["openai/requests@key:chat"].GetProperty("reserved").GetDouble());
         Assert.Equal(400, afterFirst["openai/tokens@key:chat"].GetProperty("reserved").GetDouble());
 
         Assert.Equal("approve_with_modifications", second.Text("decision"));
-        Assert.Equal("openai/tokens@key:chat", second.GetProperty("evaluation").GetProperty("tightest_pool").Text("pool_id"));
-        var tokensReset = afterFirst["openai/tokens@key:chat"].GetProperty("reset_at").GetDateTimeOffset();
-        Assert.Equal(tokensReset, StartOf(second), TimeSpan.FromMilliseconds(1));
-        Assert.True(StartOf(second) < afterFirst["openai/requests@key:chat"].GetProperty("reset_at").GetDateTimeOffset());
+        Assert.Equal("openai/tokens@key:chat", TightestPool(second));
+        Assert.Equal(ResetAt(afterFirst["openai/tokens@key:chat"]), StartOf(second), TimeSpan.FromMilliseconds(1));
+        Assert.True(
+            StartOf(second) < ResetAt(afterFirst["openai/requests@key:chat"]),
+            "Requests had room before their reset.");
 
         Assert.Equal("deny_with_reason", tooBig.Text("decision"));
         Assert.Equal("cost_exceeds_pool_limit", tooBig.Text("reason"));
-        Assert.Equal("openai/tokens@key:chat", tooBig.GetProperty("evaluation").GetProperty("tightest_pool").Text("pool_id"));
+        Assert.Equal("openai/tokens@key:chat", TightestPool(tooBig));
         Assert.Equal(2, afterAll["openai/requests@key:chat"].GetProperty("reserved").GetDouble());
         Assert.Equal(800, afterAll["openai/tokens@key:chat"].GetProperty("reserved").GetDouble());
     }
@@ -70,13 +76,15 @@ public sealed class PolicyWorkloadTests : IDisposable
         await http.ObserveAsync(OpenAi("key:chat", requests: (100, 0, "45s"), tokens: (10000, 10000, "5s")));
         var pools = await PoolsAsync(http);
 
-        var decision = await http.SubmitIntentAsync("agent-chat", "key:chat", "chat", expectedCost: 50, urgency: "high");
+        var decision = await http.SubmitIntentAsync(
+            "agent-chat", "key:chat", "chat", expectedCost: 50, urgency: "high");
 
         Assert.Equal("approve_with_modifications", decision.Text("decision"));
         Assert.Equal("pool_exhausted", decision.Text("reason"));
-        Assert.Equal("openai/requests@key:chat", decision.GetProperty("evaluation").GetProperty("tightest_pool").Text("pool_id"));
-        Assert.Equal(pools["openai/requests@key:chat"].GetProperty("reset_at").GetDateTimeOffset(), StartOf(decision), TimeSpan.FromMilliseconds(1));
-        Assert.StartsWith("sha256:", decision.GetProperty("evaluation").Text("policy_version"), StringComparison.Ordinal);
+        Assert.Equal("openai/requests@key:chat", TightestPool(decision));
+        Assert.Equal(ResetAt(pools["openai/requests@key:chat"]), StartOf(decision), TimeSpan.FromMilliseconds(1));
+        Assert.StartsWith(
+            "sha256:", decision.GetProperty("evaluation").Text("policy_version"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,9 +95,10 @@ public sealed class PolicyWorkloadTests : IDisposable
         await http.RegisterIdentityAsync("key:chat", provider: "openai", kind: "api_key");
         await http.ObserveAsync(OpenAi("key:chat", requests: (100, 100, "60s"), tokens: (10000, 10000, "60s")));
 
-        var decision = await http.SubmitIntentAsync("agent-1", "key:chat", "embedding", expectedCost: 900, debug: true, urgency: "high");
+        var decision = await http.SubmitIntentAsync(
+            "agent-1", "key:chat", "embedding", expectedCost: 900, debug: true, urgency: "high");
 
-        var check = Assert.Single(decision.GetProperty("trace").EnumerateArray());
+        var check = Assert.Single(decision.GetProperty("trace").GetProperty("pools").EnumerateArray());
         Assert.Equal("openai/requests@key:chat", check.Text("pool_id"));
         Assert.Equal(1, check.GetProperty("cost").GetDouble());
     }
@@ -98,7 +107,8 @@ public sealed class PolicyWorkloadTests : IDisposable
     {
         {
             "a cost that is not a number",
-            "workloads:\n  chat:\n    pools:\n      - provider: openai\n        pool: requests\n        cost: 1\n      - provider: openai\n        pool: tokens\n        cost: lots\n",
+            "workloads:\n  chat:\n    pools:\n      - provider: openai\n        pool: requests\n        cost: 1\n"
+            + "      - provider: openai\n        pool: tokens\n        cost: lots\n",
             7
         },
         {
@@ -161,6 +171,11 @@ public sealed class PolicyWorkloadTests : IDisposable
     private static async Task<Dictionary<string, JsonElement>> PoolsAsync(HttpClient http) =>
         (await http.GetJsonAsync("/v1/pools")).GetProperty("pools").EnumerateArray()
             .ToDictionary(p => p.Text("pool_id"));
+
+    private static string TightestPool(JsonElement decision) =>
+        decision.GetProperty("evaluation").GetProperty("tightest_pool").Text("pool_id");
+
+    private static DateTimeOffset ResetAt(JsonElement pool) => pool.GetProperty("reset_at").GetDateTimeOffset();
 
     private static DateTimeOffset StartOf(JsonElement decision)
     {

@@ -79,7 +79,9 @@ public static class Api
         var problem = document.RootElement.Clone();
         Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()), "A problem says what is wrong.");
+        Assert.False(
+            string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()),
+            "A problem says what is wrong.");
 
         return problem;
     }
@@ -165,6 +167,17 @@ public static class Api
 
     public static string Text(this JsonElement element, string property) =>
         element.GetProperty(property).GetString()!;
+
+    public static double Number(this JsonElement element, string property) =>
+        element.GetProperty(property).GetDouble();
+
+    /// <summary>One field of every object in an array property: <c>identities[*].identity_id</c>.</summary>
+    public static IReadOnlyList<string?> Each(this JsonElement element, string array, string field) =>
+        [.. element.GetProperty(array).EnumerateArray().Select(item => item.GetProperty(field).GetString())];
+
+    /// <summary>The strings of an array property.</summary>
+    public static IReadOnlyList<string?> Strings(this JsonElement element, string array) =>
+        [.. element.GetProperty(array).EnumerateArray().Select(item => item.GetString())];
 
     public static bool IsNull(this JsonElement element, string property) =>
         element.GetProperty(property).ValueKind == JsonValueKind.Null;

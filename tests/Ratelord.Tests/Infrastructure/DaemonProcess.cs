@@ -81,7 +81,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
-    /// <summary>Runs the daemon with the given arguments until it exits by itself, as a start that must fail does.</summary>
+    /// <summary>Runs the daemon until it exits by itself, as a start that must fail does.</summary>
     public static async Task<(int ExitCode, string Output, string Errors)> RunToExitAsync(
         string workingDirectory,
         params string[] args)
@@ -145,7 +145,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
 
         // The daemon reads its settings from RATELORD_* too; a developer's own must not leak into a test.
-        foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("RATELORD_", StringComparison.Ordinal)).ToList())
+        var inherited = start.Environment.Keys.Where(k => k.StartsWith("RATELORD_", StringComparison.Ordinal)).ToList();
+        foreach (var variable in inherited)
         {
             start.Environment.Remove(variable);
         }

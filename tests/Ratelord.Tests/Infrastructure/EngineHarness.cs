@@ -57,19 +57,34 @@ public sealed class EngineHarness
         return Response(status, [.. headers.Select(h => (h[0], h[1]))]);
     }
 
-    public ObservationResult ObserveGitHub(string identityId, double limit, double remaining, TimeSpan resetIn, int status = 200) =>
+    public ObservationResult ObserveGitHub(
+        string identityId,
+        double limit,
+        double remaining,
+        TimeSpan resetIn,
+        int status = 200) =>
         Observe("github", identityId, GitHubResponse(limit, remaining, resetIn, status));
 
     /// <summary>An IETF RateLimit response: a named window length, so later windows can be planned.</summary>
-    public ObservationResult ObserveIetf(string identityId, double limit, double remaining, TimeSpan resetIn, TimeSpan window) =>
-        Observe(
+    public ObservationResult ObserveIetf(
+        string identityId,
+        double limit,
+        double remaining,
+        TimeSpan resetIn,
+        TimeSpan window)
+    {
+        var (q, w) = (ProviderBodies.Number(limit), ProviderBodies.Number(window.TotalSeconds));
+        var (r, t) = (ProviderBodies.Number(remaining), ProviderBodies.Number(resetIn.TotalSeconds));
+
+        return Observe(
             "ietf",
             identityId,
             Response(
                 200,
                 ("Date", ProviderBodies.HttpDate(Now)),
-                ("RateLimit-Policy", $"\"default\";q={ProviderBodies.Number(limit)};w={ProviderBodies.Number(window.TotalSeconds)}"),
-                ("RateLimit", $"\"default\";r={ProviderBodies.Number(remaining)};t={ProviderBodies.Number(resetIn.TotalSeconds)}")));
+                ("RateLimit-Policy", $"\"default\";q={q};w={w}"),
+                ("RateLimit", $"\"default\";r={r};t={t}")));
+    }
 
     public static ProviderResponse Response(int status, params (string Name, string Value)[] headers) =>
         new(status, [.. headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value))], null);
@@ -86,7 +101,8 @@ public sealed class EngineHarness
         string agent = "agent-1",
         double? duration = null,
         Urgency urgency = Urgency.High) =>
-        Execute(new SubmitIntent(agent, identityId, workload, Sentinels.GlobalScope, urgency, cost, duration, maxWait, null, false));
+        Execute(new SubmitIntent(
+            agent, identityId, workload, Sentinels.GlobalScope, urgency, cost, duration, maxWait, null, false));
 
     public OutcomeResult Outcome(
         Guid intentId,

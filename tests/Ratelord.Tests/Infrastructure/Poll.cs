@@ -8,7 +8,9 @@ public static class Poll
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Asks <paramref name="condition"/> until it holds; fails with <paramref name="what"/> at the deadline.</summary>
+    /// <summary>
+    /// Asks <paramref name="condition"/> until it holds; at the deadline, fails naming <paramref name="what"/>.
+    /// </summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
         using var timeout = new CancellationTokenSource(deadline ?? DefaultDeadline);

@@ -42,7 +42,8 @@ public static class ProjectionSnapshot
         {
             case null:
                 return null;
-            case string or bool or int or long or double or float or decimal or Guid or DateTimeOffset or DateTime or TimeSpan:
+            case string or bool or int or long or double or float or decimal:
+            case Guid or DateTimeOffset or DateTime or TimeSpan:
                 return JsonSerializer.SerializeToNode(value, value.GetType(), Json);
             case Enum:
                 return JsonValue.Create(value.ToString());
@@ -89,8 +90,9 @@ public static class ProjectionSnapshot
         var fields = new JsonObject();
         for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
         {
-            foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                .OrderBy(f => f.Name, StringComparer.Ordinal))
+            const BindingFlags Declared =
+                BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+            foreach (var field in t.GetFields(Declared).OrderBy(f => f.Name, StringComparer.Ordinal))
             {
                 fields[$"{t.Name}.{field.Name}"] = Dump(field.GetValue(value), depth + 1);
             }

@@ -2,17 +2,21 @@ using System.Globalization;
 
 namespace Ratelord.Tests.Infrastructure;
 
-/// <summary>Provider responses as agents pass them on: status and header pairs, in each provider's own format.</summary>
+/// <summary>Provider responses as agents pass them on: status and header pairs, in each provider's format.</summary>
 public static class ProviderBodies
 {
     /// <summary>An HTTP <c>Date</c>, which has whole seconds only.</summary>
-    public static string HttpDate(DateTimeOffset at) => at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
+    public static string HttpDate(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
 
     /// <summary><paramref name="at"/> without its fraction of a second, as a <c>Date</c> header states it.</summary>
     public static DateTimeOffset WholeSecond(DateTimeOffset at) =>
         DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
 
-    /// <summary>GitHub's headers: <c>date</c>, <c>x-ratelimit-limit</c>, <c>-remaining</c>, <c>-reset</c> (epoch s), <c>-resource</c>.</summary>
+    /// <summary>
+    /// GitHub's headers: <c>date</c>, <c>x-ratelimit-limit</c>, <c>-remaining</c>, <c>-reset</c> (epoch
+    /// seconds) and <c>-resource</c>.
+    /// </summary>
     public static string[][] GitHubHeaders(
         DateTimeOffset date,
         double limit,
@@ -56,7 +60,11 @@ public static class ProviderBodies
         };
 
     /// <summary>A <c>POST /v1/observations</c> body with any family and header pairs.</summary>
-    public static object Observation(string family, string identityId, int status, params (string Name, string Value)[] headers) =>
+    public static object Observation(
+        string family,
+        string identityId,
+        int status,
+        params (string Name, string Value)[] headers) =>
         new
         {
             Provider = family,

@@ -68,8 +68,9 @@ public static class SampleValues
 
         if (type == typeof(JsonElement))
         {
+            var number = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var document = JsonDocument.Parse(
-                """{"list":[1,"two",null],"nested":{"ok":true},"seed":""" + seed.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}");
+                """{"list":[1,"two",null],"nested":{"ok":true},"seed":""" + number + "}");
 
             return document.RootElement.Clone();
         }
@@ -109,12 +110,17 @@ public static class SampleValues
             .FirstOrDefault()
             ?? throw new NotSupportedException($"No public constructor to build a sample {type.Name}.");
 
-        return constructor.Invoke([.. constructor.GetParameters().Select((p, i) => Create(p.ParameterType, seed + i + 1))]);
+        var arguments = constructor.GetParameters().Select((p, i) => Create(p.ParameterType, seed + i + 1));
+
+        return constructor.Invoke([.. arguments]);
     }
 
     private static readonly Type[] DictionaryTypes =
         [typeof(IReadOnlyDictionary<,>), typeof(IDictionary<,>), typeof(Dictionary<,>)];
 
     private static readonly Type[] ListTypes =
-        [typeof(IReadOnlyList<>), typeof(IList<>), typeof(List<>), typeof(IEnumerable<>), typeof(IReadOnlyCollection<>), typeof(ICollection<>)];
+        [
+            typeof(IReadOnlyList<>), typeof(IList<>), typeof(List<>), typeof(IEnumerable<>),
+            typeof(IReadOnlyCollection<>), typeof(ICollection<>),
+        ];
 }

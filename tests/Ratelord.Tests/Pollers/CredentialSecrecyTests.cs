@@ -28,7 +28,10 @@ public sealed class CredentialSecrecyTests : IDisposable
             var answer = GitHubRateLimit(now, Epoch(now) + 600, Epoch(now) + 60, Epoch(now) + 600);
 
             // A careless provider: the token comes back in a header, and as the name of a resource.
-            var body = answer.Body!.Replace("\"code_search\"", JsonSerializer.Serialize(token), StringComparison.Ordinal);
+            var body = answer.Body!.Replace(
+                "\"code_search\"",
+                JsonSerializer.Serialize(token),
+                StringComparison.Ordinal);
 
             return answer with { Headers = [.. answer.Headers, ("X-Echo-Authorization", token)], Body = body };
         });
@@ -40,7 +43,10 @@ public sealed class CredentialSecrecyTests : IDisposable
             return new Answer(
                 401,
                 [("Date", HttpDate(DateTimeOffset.UtcNow))],
-                JsonSerializer.Serialize(new { error = new { message = $"Incorrect API key provided: {key}", type = "invalid_request_error" } }));
+                JsonSerializer.Serialize(new
+                {
+                    error = new { message = $"Incorrect API key provided: {key}", type = "invalid_request_error" },
+                }));
         });
         var providers = PollingSetup.ProvidersFile(
             _directory,
@@ -83,7 +89,8 @@ public sealed class CredentialSecrecyTests : IDisposable
             var openAiStatus = listed.GetProperty("providers").EnumerateArray()
                 .Single(p => p.Text("provider_id") == "openai-main");
             Assert.Equal("auth", openAiStatus.GetProperty("last_error").Text("kind"));
-            Assert.Contains("[redacted]", openAiStatus.GetProperty("last_error").Text("message"), StringComparison.Ordinal);
+            var message = openAiStatus.GetProperty("last_error").Text("message");
+            Assert.Contains("[redacted]", message, StringComparison.Ordinal);
             var pools = await GetAsync("/v1/pools");
             Assert.Contains(
                 pools.GetProperty("pools").EnumerateArray(),
@@ -101,7 +108,8 @@ public sealed class CredentialSecrecyTests : IDisposable
             {
                 var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
                 Assert.True(
-                    IndexOf(bytes, Encoding.UTF8.GetBytes(secret)) < 0 && IndexOf(bytes, Encoding.Unicode.GetBytes(secret)) < 0,
+                    IndexOf(bytes, Encoding.UTF8.GetBytes(secret)) < 0
+                        && IndexOf(bytes, Encoding.Unicode.GetBytes(secret)) < 0,
                     $"{Path.GetFileName(file)} holds a credential value");
             }
 

@@ -75,7 +75,8 @@ internal sealed class LoopbackProvider : IAsyncDisposable
             h => h.Key,
             h => h.Value.ToString(),
             StringComparer.OrdinalIgnoreCase);
-        var received = new Received(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body);
+        var path = context.Request.Path + context.Request.QueryString;
+        var received = new Received(context.Request.Method, path, headers, body);
         _received.Enqueue(received);
 
         var answer = Respond(received);
@@ -96,7 +97,8 @@ internal sealed class LoopbackProvider : IAsyncDisposable
 /// <summary>Answers in the providers' own formats, as their APIs send them today.</summary>
 internal static class ProviderAnswers
 {
-    public static string HttpDate(DateTimeOffset at) => at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
+    public static string HttpDate(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
 
     public static long Epoch(DateTimeOffset at) => at.ToUnixTimeSeconds();
 
@@ -162,10 +164,10 @@ internal static class ProviderAnswers
         JsonSerializer.Serialize(new
         {
             message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-            documentation_url = "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api",
+            documentation_url = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
         }));
 
-    /// <summary>An OpenAI chat completion of one token, with OpenAI's rate-limit headers (resets as Go durations).</summary>
+    /// <summary>An OpenAI chat completion of one token, with its rate-limit headers (resets as Go durations).</summary>
     public static Answer OpenAiCompletion(DateTimeOffset now) => new(
         200,
         [

@@ -32,7 +32,8 @@ internal sealed class PollingDaemon : IAsyncDisposable
     public IReadOnlyList<string> Answers => _answers;
 
     public static async Task<PollingDaemon> StartAsync(string dbPath, string providersPath) =>
-        new(await DaemonApp.StartAsync(new DaemonSettings { Port = 0, DbPath = dbPath, ProvidersPath = providersPath }));
+        new(await DaemonApp.StartAsync(
+            new DaemonSettings { Port = 0, DbPath = dbPath, ProvidersPath = providersPath }));
 
     /// <summary>GETs a path, asserts a 200, keeps the answer and returns it as JSON.</summary>
     public async Task<JsonElement> GetAsync(string path)
@@ -107,7 +108,7 @@ internal static class PollingSetup
         return (variable, secret);
     }
 
-    /// <summary>Writes a providers file of the given entries (YAML mappings, one string each) and returns its path.</summary>
+    /// <summary>Writes a providers file of the given entries (one YAML mapping each) and returns its path.</summary>
     public static string ProvidersFile(TempDirectory directory, params string[] entries)
     {
         var text = new StringBuilder("providers:\n");

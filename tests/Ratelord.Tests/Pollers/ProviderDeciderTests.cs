@@ -31,7 +31,7 @@ public sealed class ProviderDeciderTests
             ("Date", ProviderBodies.HttpDate(answered)),
             ("x-ratelimit-limit", "5000"),
             ("x-ratelimit-remaining", "4000"),
-            ("x-ratelimit-reset", answered.AddSeconds(600).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("x-ratelimit-reset", ProviderBodies.Number(answered.AddSeconds(600).ToUnixTimeSeconds())),
             ("x-ratelimit-resource", "core"));
         var before = _engine.Log.Count;
 
@@ -71,7 +71,7 @@ public sealed class ProviderDeciderTests
         var result = Poll(response);
 
         Assert.Equal(kind, result.ErrorKind);
-        var error = Assert.IsType<ProviderError>(_engine.Log[^1].Payload);
+        var error = Assert.IsType<ProviderError>(Assert.Single(_engine.Log, e => e.Payload is ProviderError).Payload);
         Assert.Equal(kind, error.Kind);
         Assert.Equal(status, error.Status);
         Assert.Equal(1, error.ConsecutiveFailures);
@@ -110,12 +110,16 @@ public sealed class ProviderDeciderTests
     {
         var response = EngineHarness.Response(401) with
         {
-            Body = System.Text.Json.JsonSerializer.SerializeToElement(new { error = new { message = new string('x', 500) } }),
+            Body = System.Text.Json.JsonSerializer.SerializeToElement(
+                new { error = new { message = new string('x', 500) } }),
         };
 
         var result = Poll(response);
 
-        Assert.StartsWith("the provider refused the credential (status 401): xxx", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "the provider refused the credential (status 401): xxx",
+            result.ErrorMessage,
+            StringComparison.Ordinal);
         Assert.True(result.ErrorMessage!.Length < 300);
     }
 
@@ -125,7 +129,8 @@ public sealed class ProviderDeciderTests
         var waits = new List<double>();
         for (var i = 0; i < 6; i++)
         {
-            var result = _engine.Execute(new RecordProviderPoll(Id, null, ProviderErrorKinds.Unreachable, "refused", 0, 1));
+            var failed = new RecordProviderPoll(Id, null, ProviderErrorKinds.Unreachable, "refused", 0, 1);
+            var result = _engine.Execute(failed);
             waits.Add((result.NextPollAt - _engine.Now).TotalSeconds);
         }
 
@@ -172,7 +177,10 @@ public sealed class ProviderDeciderTests
         Assert.StartsWith("stale: last reading 130s ago", staleFreshness.Value.Reason, StringComparison.Ordinal);
         Assert.Equal(ProviderHealthStatus.Unknown, unknown.Status);
         Assert.True(unknownFreshness is { Stale: true, Unknown: true });
-        Assert.Contains("past unknown_after (300s) of provider github-ci", unknownFreshness.Value.Reason, StringComparison.Ordinal);
+        Assert.Contains(
+            "past unknown_after (300s) of provider github-ci",
+            unknownFreshness.Value.Reason,
+            StringComparison.Ordinal);
         Assert.Equal(4999, pool.ViewAt(_engine.Now).Remaining);
     }
 
@@ -195,7 +203,8 @@ public sealed class ProviderDeciderTests
         _engine.Execute(new StartSystem("test", "memory"));
         var retired = _engine.State.Providers.Find(Id)!;
         var active = retired.Active || _engine.State.Providers.Active.Any();
-        var rejected = Assert.Throws<CommandRejectedException>(() => Poll(_engine.GitHubResponse(1, 1, TimeSpan.FromHours(1))));
+        var rejected = Assert.Throws<CommandRejectedException>(
+            () => Poll(_engine.GitHubResponse(1, 1, TimeSpan.FromHours(1))));
         _engine.Execute(Configure() with { IntervalSeconds = 5 });
 
         Assert.False(active);
@@ -220,7 +229,8 @@ public sealed class ProviderDeciderTests
         Assert.Equal(live.Configuration, rebuilt.Configuration);
         Assert.Equal(
             (live.LastSuccessAt, live.LastErrorAt, live.LastError, live.NextPollAt, live.Polls, live.Errors),
-            (rebuilt.LastSuccessAt, rebuilt.LastErrorAt, rebuilt.LastError, rebuilt.NextPollAt, rebuilt.Polls, rebuilt.Errors));
+            (rebuilt.LastSuccessAt, rebuilt.LastErrorAt, rebuilt.LastError, rebuilt.NextPollAt, rebuilt.Polls,
+                rebuilt.Errors));
         Assert.Equal(live.HealthAt(_engine.Now), rebuilt.HealthAt(_engine.Now));
     }
 

@@ -11,7 +11,7 @@ namespace Ratelord.Tests.Pollers;
 /// </summary>
 public sealed class ProviderPollingTests : IDisposable
 {
-    /// <summary>How far a reset shown by the daemon may lie from the provider's: the Date's whole second and a poll's age.</summary>
+    /// <summary>How far a shown reset may lie from the provider's: a Date's whole second and a poll's age.</summary>
     private const double ResetTolerance = 3;
 
     private readonly TempDirectory _directory = new();
@@ -33,12 +33,12 @@ public sealed class ProviderPollingTests : IDisposable
         await using var openAiServer = await LoopbackProvider.StartAsync(request =>
             request.Headers.GetValueOrDefault("Authorization") == $"Bearer {openAi.Secret}"
                 ? OpenAiCompletion(DateTimeOffset.UtcNow)
-                : new Answer(401, [], """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}"""));
+                : new Answer(401, [], """{"error":{"message":"Incorrect API key provided"}}"""));
         await using var anthropicServer = await LoopbackProvider.StartAsync(request =>
             request.Headers.GetValueOrDefault("x-api-key") == anthropic.Secret
             && request.Headers.ContainsKey("anthropic-version")
                 ? AnthropicMessage(DateTimeOffset.UtcNow)
-                : new Answer(401, [], """{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"""));
+                : new Answer(401, [], """{"type":"error","error":{"type":"authentication_error"}}"""));
         var providers = PollingSetup.ProvidersFile(
             _directory,
             $"""
@@ -84,9 +84,11 @@ public sealed class ProviderPollingTests : IDisposable
                 .Select(p => p.GetProperty("pool_id").GetString()).ToHashSet().IsSupersetOf(expected),
             "every polled pool shows in GET /v1/pools");
 
-        await AssertPoolAsync(daemon, "github/core@pat:ci-bot", 5000, 4999, DateTimeOffset.FromUnixTimeSeconds(coreReset));
-        await AssertPoolAsync(daemon, "github/search@pat:ci-bot", 30, 18, DateTimeOffset.FromUnixTimeSeconds(searchReset));
-        await AssertPoolAsync(daemon, "github/graphql@pat:ci-bot", 5000, 4993, DateTimeOffset.FromUnixTimeSeconds(coreReset + 600));
+        var coreAt = DateTimeOffset.FromUnixTimeSeconds(coreReset);
+        await AssertPoolAsync(daemon, "github/core@pat:ci-bot", 5000, 4999, coreAt);
+        var searchAt = DateTimeOffset.FromUnixTimeSeconds(searchReset);
+        await AssertPoolAsync(daemon, "github/search@pat:ci-bot", 30, 18, searchAt);
+        await AssertPoolAsync(daemon, "github/graphql@pat:ci-bot", 5000, 4993, coreAt.AddSeconds(600));
         await AssertPoolAsync(daemon, "openai/requests@key:openai", 10000, 9999, resetAfterObservation: 17.28);
         await AssertPoolAsync(daemon, "openai/tokens@key:openai", 2_000_000, 1_999_990, resetAfterObservation: 360);
         await AssertPoolAsync(daemon, "anthropic/requests@key:anthropic", 4000, 3999, resetAfterObservation: 30);
@@ -113,9 +115,10 @@ public sealed class ProviderPollingTests : IDisposable
         await gitHubServer.StopAsync();
 
         await Poll.UntilAsync(
-            async () => await daemon.PoolAsync("github/core@pat:ci-bot") is { } core
-                && core.GetProperty("forecast").GetProperty("stale").GetBoolean()
-                && core.GetProperty("status_reason").GetString()?.StartsWith("stale:", StringComparison.Ordinal) == true,
+            async () => await daemon.PoolAsync("github/core@pat:ci-bot") is { } pool
+                && pool.GetProperty("forecast").GetProperty("stale").GetBoolean()
+                && pool.GetProperty("status_reason").GetString() is { } reason
+                && reason.StartsWith("stale:", StringComparison.Ordinal),
             "the GitHub pools turn stale");
         var stale = (await daemon.PoolAsync("github/core@pat:ci-bot"))!.Value;
         Assert.NotEqual("unknown", stale.Text("status"));
@@ -138,7 +141,8 @@ public sealed class ProviderPollingTests : IDisposable
         Assert.True(failing.GetProperty("consecutive_failures").GetInt32() >= 1);
         Assert.False(failing.IsNull("last_success_at"));
         Assert.Equal("ok", (await daemon.ProviderAsync("openai-main")).Text("status"));
-        Assert.Null((await daemon.PoolAsync("openai/requests@key:openai"))!.Value.GetProperty("status_reason").GetString());
+        var fresh = (await daemon.PoolAsync("openai/requests@key:openai"))!.Value;
+        Assert.Null(fresh.GetProperty("status_reason").GetString());
     }
 
     [Fact]
@@ -163,20 +167,28 @@ public sealed class ProviderPollingTests : IDisposable
             identity_id: pat:dated
             credential_env: {github.Variable}
             interval: 200ms
+            stale_after: 1m
+            unknown_after: 2m
             """);
         await using var daemon = await PollingDaemon.StartAsync(_directory.File("ratelord.db"), providers);
 
-        await Poll.UntilAsync(async () => await daemon.PoolAsync("github/core@pat:dated") is not null, "the first poll");
+        await Poll.UntilAsync(
+            async () => await daemon.PoolAsync("github/core@pat:dated") is not null,
+            "the first poll");
         throttled = true;
         await Poll.UntilAsync(
-            async () => (await daemon.ProviderAsync("gh")).GetProperty("last_error") is { ValueKind: JsonValueKind.Object } e
-                && e.Text("kind") == "429",
+            async () => (await daemon.ProviderAsync("gh")).GetProperty("last_error") is
+                { ValueKind: JsonValueKind.Object } e && e.Text("kind") == "429",
             "a throttled poll is recorded as a 429");
 
         var events = await daemon.Http.ReadAllEventsAsync();
         var poll = events.First(e => e.Text("type") == "provider_poll_observed");
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Epoch(answerDate)), poll.GetProperty("event_time").GetDateTimeOffset());
-        Assert.Contains(events, e => e.Text("type") == "provider_configured" && e.GetProperty("payload").Text("provider_id") == "gh");
+        Assert.Equal(
+            DateTimeOffset.FromUnixTimeSeconds(Epoch(answerDate)),
+            poll.GetProperty("event_time").GetDateTimeOffset());
+        Assert.Contains(
+            events,
+            e => e.Text("type") == "provider_configured" && e.GetProperty("payload").Text("provider_id") == "gh");
         var error = events.First(e => e.Text("type") == "provider_error");
         Assert.Equal(30, error.GetProperty("payload").GetProperty("retry_after_seconds").GetDouble());
         Assert.True(
@@ -189,6 +201,70 @@ public sealed class ProviderPollingTests : IDisposable
         var failing = await daemon.ProviderAsync("gh");
         Assert.Equal("degraded", failing.Text("status"));
         Assert.Contains("429", failing.Text("status_reason"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedPolls_AreRecordedWithTheirKind_TimeoutServerErrorAndMissingCredential()
+    {
+        var slowCredential = PollingSetup.Credential("slow");
+        var brokenCredential = PollingSetup.Credential("broken");
+        var goneCredential = PollingSetup.Credential("gone");
+        await using var slow = await LoopbackProvider.StartAsync(_ =>
+        {
+            // A provider that hangs: the answer comes long after the poll's timeout.
+            Thread.Sleep(TimeSpan.FromSeconds(2));
+
+            return GitHubRateLimit(DateTimeOffset.UtcNow, 0, 0, 0);
+        });
+        await using var broken = await LoopbackProvider.StartAsync(_ => new Answer(
+            503,
+            [("Date", HttpDate(DateTimeOffset.UtcNow))],
+            """{"message":"Service Unavailable"}"""));
+        await using var fine = await LoopbackProvider.StartAsync(
+            _ => GitHubRateLimit(DateTimeOffset.UtcNow, 0, 0, 0));
+        var providers = PollingSetup.ProvidersFile(
+            _directory,
+            $"""
+            id: slow
+            kind: github
+            base_url: {slow.BaseAddress}
+            identity_id: pat:slow
+            credential_env: {slowCredential.Variable}
+            timeout: 200ms
+            interval: 200ms
+            """,
+            $"""
+            id: broken
+            kind: github
+            base_url: {broken.BaseAddress}
+            identity_id: pat:broken
+            credential_env: {brokenCredential.Variable}
+            interval: 200ms
+            """,
+            $"""
+            id: gone
+            kind: github
+            base_url: {fine.BaseAddress}
+            identity_id: pat:gone
+            credential_env: {goneCredential.Variable}
+            interval: 200ms
+            """);
+        await using var daemon = await PollingDaemon.StartAsync(_directory.File("ratelord.db"), providers);
+        Environment.SetEnvironmentVariable(goneCredential.Variable, null);
+
+        foreach (var (id, kind) in new[] { ("slow", "timeout"), ("broken", "5xx"), ("gone", "auth") })
+        {
+            await Poll.UntilAsync(
+                async () => (await daemon.ProviderAsync(id)).GetProperty("last_error") is
+                    { ValueKind: JsonValueKind.Object } e && e.Text("kind") == kind,
+                $"provider {id} records a {kind} error");
+        }
+
+        var gone = await daemon.ProviderAsync("gone");
+        var message = gone.GetProperty("last_error").Text("message");
+        Assert.Contains(goneCredential.Variable, message, StringComparison.Ordinal);
+        var failing = (await daemon.ProviderAsync("broken")).GetProperty("last_error");
+        Assert.Equal(503, failing.GetProperty("status").GetInt32());
     }
 
     private static async Task AssertPoolAsync(
@@ -206,7 +282,8 @@ public sealed class ProviderPollingTests : IDisposable
         Assert.True(pool.IsNull("status_reason"), $"{poolId} is fresh: {pool}");
 
         var shownReset = pool.GetProperty("reset_at").GetDateTimeOffset();
-        var expected = resetAt ?? pool.GetProperty("last_observed_at").GetDateTimeOffset().AddSeconds(resetAfterObservation!.Value);
+        var observedAt = pool.GetProperty("last_observed_at").GetDateTimeOffset();
+        var expected = resetAt ?? observedAt.AddSeconds(resetAfterObservation!.Value);
         Assert.True(
             Math.Abs((shownReset - expected).TotalSeconds) <= ResetTolerance,
             $"{poolId} resets at {shownReset:O}; the provider said {expected:O}");

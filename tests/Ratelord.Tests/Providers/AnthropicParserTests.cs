@@ -115,7 +115,11 @@ public sealed class AnthropicParserTests : RateLimitParserContractTests
         var reading = ProviderReader.Read(ProviderReader.Auto, response);
 
         Assert.Equal("anthropic", reading.Family);
-        Assert.Equal(new PoolReading("priority-input-tokens", 100000, 99000, null, 60, null), reading.Pool("priority-input-tokens"));
-        Assert.Equal(new PoolReading("priority-output-tokens", 20000, 19500, null, 30, null), reading.Pool("priority-output-tokens"));
+        Assert.Equal(
+            new PoolReading("priority-input-tokens", 100000, 99000, null, 60, null),
+            reading.Pool("priority-input-tokens"));
+        Assert.Equal(
+            new PoolReading("priority-output-tokens", 20000, 19500, null, 30, null),
+            reading.Pool("priority-output-tokens"));
     }
 }

@@ -247,7 +247,8 @@ public sealed class GitHubParserTests : RateLimitParserContractTests
     [Fact]
     public void GraphQlRateLimitObject_WithAnUnreadableReset_LeavesTheResetUnknown()
     {
-        var response = Dated(200).WithBody("""{"data":{"rateLimit":{"limit":5000,"remaining":10,"resetAt":"tomorrow"}}}""");
+        var response = Dated(200)
+            .WithBody("""{"data":{"rateLimit":{"limit":5000,"remaining":10,"resetAt":"tomorrow"}}}""");
 
         var pool = Parser.Read(response).Pool("graphql");
 

@@ -50,7 +50,10 @@ public sealed class GitLabParserTests : RateLimitParserContractTests
     [Fact]
     public void ResetTime_Alone_IsReadAgainstTheDate()
     {
-        var response = Dated(200, ("RateLimit-Remaining", "5"), ("RateLimit-ResetTime", "Thu, 03 Dec 2026 12:00:45 GMT"));
+        var response = Dated(
+            200,
+            ("RateLimit-Remaining", "5"),
+            ("RateLimit-ResetTime", "Thu, 03 Dec 2026 12:00:45 GMT"));
 
         Near(45, Parser.Read(response).Pool("default").ResetInSeconds, "reset");
     }
@@ -70,7 +73,10 @@ public sealed class GitLabParserTests : RateLimitParserContractTests
     [Fact]
     public void Reset_IsUnknown_WhenOneOfTheTwoIsGarbage()
     {
-        var response = Dated(200, ("RateLimit-Reset", "soon"), ("RateLimit-ResetTime", "Thu, 03 Dec 2026 12:00:40 GMT"));
+        var response = Dated(
+            200,
+            ("RateLimit-Reset", "soon"),
+            ("RateLimit-ResetTime", "Thu, 03 Dec 2026 12:00:40 GMT"));
 
         Assert.Null(Parser.Read(response).Pool("default").ResetInSeconds);
     }

@@ -101,7 +101,8 @@ public sealed class GoogleParserTests : RateLimitParserContractTests
     public void ErrorInfoMetadata_NamesTheQuota_OfCloudApis()
     {
         var response = Dated(429).WithBody("""
-            {"error":{"code":429,"message":"Quota exceeded for quota metric 'Read requests'","status":"RESOURCE_EXHAUSTED",
+            {"error":{"code":429,"message":"Quota exceeded for quota metric 'Read requests'",
+              "status":"RESOURCE_EXHAUSTED",
               "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED",
                 "domain":"googleapis.com","metadata":{"quota_limit":"ReadRequestsPerMinutePerUser",
                 "quota_limit_value":"60","quota_metric":"sheets.googleapis.com/read_requests"}}]}}
@@ -127,7 +128,8 @@ public sealed class GoogleParserTests : RateLimitParserContractTests
     {
         var response = Dated(429).WithBody("""
             {"error":{"status":"RESOURCE_EXHAUSTED","details":[
-              {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"subject":"project:1","description":"x"}]}]}}
+              {"@type":"type.googleapis.com/google.rpc.QuotaFailure",
+               "violations":[{"subject":"project:1","description":"x"}]}]}}
             """);
 
         var reading = Parser.Read(response);

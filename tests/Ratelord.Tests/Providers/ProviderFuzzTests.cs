@@ -20,13 +20,16 @@ public sealed class ProviderFuzzTests
     /// <summary>The CI run's seed, unless <c>RATELORD_FUZZ_SEED</c> says otherwise.</summary>
     private const int DefaultSeed = 20_261_203;
 
-    /// <summary>The run stops after this long even if iterations remain, unless <c>RATELORD_FUZZ_SECONDS</c> says otherwise.</summary>
+    /// <summary>
+    /// The run stops after this long even if iterations remain, unless <c>RATELORD_FUZZ_SECONDS</c> says otherwise.
+    /// </summary>
     private static readonly TimeSpan DefaultCap = TimeSpan.FromSeconds(60);
 
     private static readonly string[] Junk =
     [
-        "", " ", "-1", "-0.0", "NaN", "-Infinity", "1e999", "4.9e-324", "1796301000", "1796301000000", "99999999999999999999",
-        "0x1F", "12ms", "-5s", "1h-2m", "9999999h", "\"", "\\", ";", ",", "=", ";;,,==", "a=b;c", "\u0000", "\u00b5", "\ud83d\ude00",
+        "", " ", "-1", "-0.0", "NaN", "-Infinity", "1e999", "4.9e-324", "1796301000", "1796301000000",
+        "99999999999999999999", "0x1F", "12ms", "-5s", "1h-2m", "9999999h", "\"", "\\", ";", ",", "=", ";;,,==",
+        "a=b;c", "\u0000", "\u00b5", "\ud83d\ude00",
         "2026-12-03T12:00:00Z", "Thu, 03 Dec 2026 12:00:00 GMT", "Thu, 31 Feb 2026 25:61:61 GMT", "32/40", "/0",
         "\"x\";q=-1;w=0", "default;r=1e400", "limit=1, remaining=-2, reset=1e309",
     ];
@@ -121,10 +124,13 @@ public sealed class ProviderFuzzTests
                     headers[pick].Value);
                 break;
             case 6:
-                headers.Add(KeyValuePair.Create(NewNames[random.Next(NewNames.Length)], Junk[random.Next(Junk.Length)]));
+                var name = NewNames[random.Next(NewNames.Length)];
+                headers.Add(KeyValuePair.Create(name, Junk[random.Next(Junk.Length)]));
                 break;
             case 7:
-                return response with { Headers = headers, Status = new[] { 200, 403, 429, 500, 503, 0, 999 }[random.Next(7)] };
+                int[] statuses = [200, 403, 429, 500, 503, 0, 999];
+
+                return response with { Headers = headers, Status = statuses[random.Next(statuses.Length)] };
             case 8 or 9:
                 return response with { Headers = headers, Body = MutateBody(response.Body, random) };
             default:
@@ -220,8 +226,11 @@ public sealed class ProviderFuzzTests
     }
 
     private static int Setting(string variable, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            && value > 0
+        int.TryParse(
+            Environment.GetEnvironmentVariable(variable),
+            NumberStyles.Integer,
+            CultureInfo.InvariantCulture,
+            out var value) && value > 0
             ? value
             : fallback;
 }

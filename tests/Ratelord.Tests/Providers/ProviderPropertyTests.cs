@@ -47,9 +47,21 @@ public sealed class ProviderPropertyTests
         """{"data":{"rateLimit":{"limit":#,"remaining":#,"used":#,"resetAt":"2026-12-03T13:00:00Z"}}}""",
         """{"errors":[{"type":"RATE_LIMITED"}]}""",
         """{"retry_after":#,"global":false}""",
-        """{"extensions":{"cost":{"requestedQueryCost":#,"throttleStatus":{"maximumAvailable":#,"currentlyAvailable":#,"restoreRate":#}}},"errors":[{"extensions":{"code":"THROTTLED"}}]}""",
-        """{"error":{"status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"#s"},{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":"PerMinute","quotaValue":#}]}]}}""",
-        """[{"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":{"seconds":#,"nanos":#}}]}}]""",
+        """
+        {"extensions":{"cost":{"requestedQueryCost":#,"throttleStatus":
+          {"maximumAvailable":#,"currentlyAvailable":#,"restoreRate":#}}},
+         "errors":[{"extensions":{"code":"THROTTLED"}}]}
+        """,
+        """
+        {"error":{"status":"RESOURCE_EXHAUSTED","details":[
+          {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"#s"},
+          {"@type":"type.googleapis.com/google.rpc.QuotaFailure",
+           "violations":[{"quotaId":"PerMinute","quotaValue":#}]}]}}
+        """,
+        """
+        [{"error":{"details":[
+          {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":{"seconds":#,"nanos":#}}]}}]
+        """,
         """{"message":"You have exceeded a secondary rate limit"}""",
         """[]""",
         """null""",
@@ -95,7 +107,9 @@ public sealed class ProviderPropertyTests
             {
                 var response = new ProviderResponse(429, headers, null);
 
-                Assert.All(ReadingInvariants.Readers, reader => Assert.Empty(ProviderReader.Read(reader, response).Pools));
+                Assert.All(
+                    ReadingInvariants.Readers,
+                    reader => Assert.Empty(ProviderReader.Read(reader, response).Pools));
             },
             iter: Iterations);
     }

@@ -28,7 +28,7 @@ internal static class ReadingInvariants
     public static ProviderResponse WithoutSignals(ProviderResponse response) =>
         response with { Headers = [.. response.Headers.Where(h => !IsSignal(h.Key))], Body = null };
 
-    /// <summary>Reads the response with every reader and checks every invariant; returns what failed, or null.</summary>
+    /// <summary>Reads the response with every reader, checks each invariant, returns what failed or null.</summary>
     public static string? Check(ProviderResponse response)
     {
         foreach (var reader in Readers)

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using Ratelord.Core.Events;
 using Ratelord.Core.Stores;
 
-namespace Ratelord.Host.Stores;
+namespace Ratelord.Stores.Sqlite;
 
 /// <summary>
 /// The log in a SQLite file in WAL mode. Triggers refuse every UPDATE and DELETE of the events
@@ -33,6 +33,7 @@ public sealed class SqliteEventStore : IEventStore
         _lastPosition = lastPosition;
     }
 
+    /// <inheritdoc />
     public string Kind => "sqlite";
 
     /// <summary>The database file.</summary>
@@ -89,6 +90,7 @@ public sealed class SqliteEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<EventEnvelope>> AppendAsync(
         IReadOnlyList<EventEnvelope> events,
         CancellationToken cancellationToken = default)
@@ -124,6 +126,7 @@ public sealed class SqliteEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<EventEnvelope> ReadAsync(
         long afterPosition = 0,
         int? limit = null,
@@ -143,6 +146,7 @@ public sealed class SqliteEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long> LastPositionAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Interlocked.Read(ref _lastPosition));
 
@@ -162,6 +166,7 @@ public sealed class SqliteEventStore : IEventStore
         return size;
     }
 
+    /// <summary>Closes the writer's connection and clears the pool of read connections.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_insert is not null)
@@ -259,17 +264,20 @@ public sealed class SqliteEventStore : IEventStore
             CREATE TABLE IF NOT EXISTS ratelord_schema (version INTEGER NOT NULL);
             """;
         await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
-        var version = await ScalarAsync(connection, "SELECT COALESCE(MAX(version), 0) FROM ratelord_schema;", cancellationToken)
+        var version = await ScalarAsync(
+                connection, "SELECT COALESCE(MAX(version), 0) FROM ratelord_schema;", cancellationToken)
             .ConfigureAwait(false);
         if (version == 0)
         {
-            await ExecuteAsync(connection, $"INSERT INTO ratelord_schema (version) VALUES ({SchemaVersion});", cancellationToken)
+            await ExecuteAsync(
+                    connection, $"INSERT INTO ratelord_schema (version) VALUES ({SchemaVersion});", cancellationToken)
                 .ConfigureAwait(false);
         }
         else if (version > SchemaVersion)
         {
             throw new InvalidOperationException(
-                $"The event log was written by a newer Ratelord (schema {version}); this one reads up to {SchemaVersion}.");
+                $"The event log was written by a newer Ratelord (schema {version}); this one reads up to "
+                + $"{SchemaVersion}.");
         }
     }
 
@@ -280,11 +288,16 @@ public sealed class SqliteEventStore : IEventStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<long> ScalarAsync(
+        SqliteConnection connection,
+        string sql,
+        CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
 
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+
+        return Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 }
