@@ -9,16 +9,16 @@ namespace Ratelord.Scenarios;
 /// Runs every scenario in every mode, prints the tables, writes <c>docs/scenarios.md</c>, and exits 1 when
 /// Ratelord misses a threshold.
 /// </summary>
-/// <remarks><c>dotnet run -c Release --project bench/Ratelord.Scenarios [-- --seed 7 --minutes 10 --out report.md]</c></remarks>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/Ratelord.Scenarios [-- --seed 7 --minutes 10 --out report.md]</c>
+/// </remarks>
 internal static class Program
 {
-    public const int DefaultSeed = 20261203;
-
     public const double DefaultMinutes = 10;
 
     private static int Main(string[] args)
     {
-        var seed = DefaultSeed;
+        var seed = ScenarioCatalog.DefaultSeed;
         var minutes = DefaultMinutes;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
@@ -40,7 +40,8 @@ internal static class Program
                     break;
                 default:
                     Console.Error.WriteLine(
-                        $"Unknown or incomplete option '{args[i]}'. Use --seed <int>, --minutes <number ≥ 2>, --out <path>.");
+                        $"Unknown or incomplete option '{args[i]}'. "
+                        + "Use --seed <int>, --minutes <number ≥ 2>, --out <path>.");
 
                     return 2;
             }
@@ -58,7 +59,9 @@ internal static class Program
         return results.SelectMany(Thresholds.Check).All(c => c.Holds) ? 0 : 1;
     }
 
-    /// <summary><c>docs/scenarios.md</c> of the repository this project was built in, whatever directory the run starts from.</summary>
+    /// <summary>
+    /// <c>docs/scenarios.md</c> of the repository this project was built in, whatever directory the run starts from.
+    /// </summary>
     private static string DefaultOutput()
     {
         var project = Assembly.GetExecutingAssembly()

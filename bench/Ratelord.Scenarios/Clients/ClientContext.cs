@@ -2,7 +2,7 @@ using Ratelord.Scenarios.Simulation;
 
 namespace Ratelord.Scenarios.Clients;
 
-/// <summary>What every client shares in one run: the clock, the provider, the ledger and a seeded random source.</summary>
+/// <summary>What every client of a run shares: the clock, the provider, the ledger, a seeded random source.</summary>
 public sealed class ClientContext(VirtualClock clock, SimulatedGitHub provider, CallLedger ledger, Random random)
 {
     /// <summary>Shortest network round trip of a call, in seconds.</summary>
@@ -19,6 +19,6 @@ public sealed class ClientContext(VirtualClock clock, SimulatedGitHub provider, 
 
     public Random Random { get; } = random;
 
-    /// <summary>The round trip of one call: the provider counts it as it is made, the answer arrives after this.</summary>
+    /// <summary>A round trip: the provider counts the call when it is made; the answer comes this later.</summary>
     public double Latency() => MinLatencySeconds + (Random.NextDouble() * (MaxLatencySeconds - MinLatencySeconds));
 }

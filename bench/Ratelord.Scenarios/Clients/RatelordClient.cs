@@ -51,7 +51,9 @@ public sealed class RatelordClient : ScenarioClient
         Clock.Every(SweepPeriod, Sweep);
     }
 
-    /// <summary>How the engine answered, by kind: <c>approve</c>, <c>wait</c>, <c>defer</c> or <c>deny:&lt;reason&gt;</c>.</summary>
+    /// <summary>
+    /// How the engine answered, by kind: <c>approve</c>, <c>wait</c>, <c>defer</c> or <c>deny:&lt;reason&gt;</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, int> Decisions => _decisions;
 
     /// <summary>Why approvals came with a wait or a deferral, by reason code.</summary>

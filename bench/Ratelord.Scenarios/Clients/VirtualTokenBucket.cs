@@ -25,7 +25,9 @@ public sealed class VirtualTokenBucket
     /// <summary>Callers waiting for a token.</summary>
     public int Queued => _queue.Count;
 
-    /// <summary>Runs <paramref name="granted"/> now if a token is free and nobody queues before it, else when one is.</summary>
+    /// <summary>
+    /// Runs <paramref name="granted"/> now if a token is free and nobody queues before it, else when one is.
+    /// </summary>
     public void Acquire(Action granted)
     {
         ArgumentNullException.ThrowIfNull(granted);

@@ -22,7 +22,7 @@ public sealed record GroupStats(string Prefix, int Agents, int Wanted, int Serve
 /// <param name="CountedWindows">How many windows <see cref="QuotaUsed"/> is taken over.</param>
 /// <param name="Jain">Jain's fairness index of calls served among the equal agents.</param>
 /// <param name="LargestShare">The largest share of the agents' served calls any one agent had.</param>
-/// <param name="Label">How the report names the run: the mode, and the policy when it is not the scenario's own.</param>
+/// <param name="Label">How the report names the run: its mode, and its policy when not the scenario's own.</param>
 public sealed record ScenarioMetrics(
     string Scenario,
     ScenarioMode Mode,
@@ -86,7 +86,9 @@ public sealed record ScenarioMetrics(
                 var of = run.Wants.Where(w => w.AgentId.StartsWith(g.Prefix + "-", StringComparison.Ordinal)).ToList();
                 var sorted = of.Select(w => w.WaitSeconds(run.End)).Order().ToList();
 
-                return new GroupStats(g.Prefix, g.Agents, of.Count, of.Count(w => w.ServedAt is not null), Percentile(sorted, 0.99));
+                var served = of.Count(w => w.ServedAt is not null);
+
+                return new GroupStats(g.Prefix, g.Agents, of.Count, served, Percentile(sorted, 0.99));
             })
             .ToList();
 

@@ -11,7 +11,9 @@ public static class ScenarioReport
 {
     public const string Command = "dotnet run -c Release --project bench/Ratelord.Scenarios";
 
-    /// <summary>The three modes, then Ratelord with the built-in defaults when the scenario's policy departs from them.</summary>
+    /// <summary>
+    /// The three modes, then Ratelord with the built-in defaults when the scenario's policy departs from them.
+    /// </summary>
     public static ScenarioResult Run(ScenarioSpec spec, int seed, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -63,7 +65,8 @@ public static class ScenarioReport
         text.AppendLine(
             "with seed **" + seedText + "** and **" + minutes + " minutes** of virtual time per scenario "
             + "(`-- --seed N --minutes M --out PATH` change them). The same seed writes the same file. The tests in "
-            + "`tests/Ratelord.Tests/Scenarios/` run the same scenarios on shorter horizons and assert the thresholds.");
+            + "`tests/Ratelord.Tests/Scenarios/` run the same scenarios on shorter horizons and assert the "
+            + "thresholds.");
         text.AppendLine();
         text.AppendLine("## Thresholds");
         text.AppendLine();
@@ -120,9 +123,10 @@ public static class ScenarioReport
         text.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var check in results.SelectMany(Thresholds.Check))
         {
+            var holds = check.Holds ? "yes" : "**no**";
             text.AppendLine(
                 CultureInfo.InvariantCulture,
-                $"| {check.Scenario} | {check.Name} | {check.Target} | {check.Measured} | {(check.Holds ? "yes" : "**no**")} |");
+                $"| {check.Scenario} | {check.Name} | {check.Target} | {check.Measured} | {holds} |");
         }
 
         return text.ToString();

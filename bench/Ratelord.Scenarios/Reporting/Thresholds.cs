@@ -5,7 +5,10 @@ using Ratelord.Scenarios.Scenarios;
 namespace Ratelord.Scenarios.Reporting;
 
 /// <summary>Every mode's metrics for one scenario.</summary>
-/// <param name="Rows">Without Ratelord, token bucket, Ratelord, and Ratelord with the built-in defaults when the scenario's policy departs from them.</param>
+/// <param name="Rows">
+/// Without Ratelord, token bucket, Ratelord, and Ratelord with the built-in defaults when the scenario's policy
+/// departs from them.
+/// </param>
 public sealed record ScenarioResult(ScenarioSpec Spec, IReadOnlyList<ScenarioMetrics> Rows)
 {
     public ScenarioMetrics Of(ScenarioMode mode) => Rows.First(r => r.Mode == mode);
@@ -13,7 +16,7 @@ public sealed record ScenarioResult(ScenarioSpec Spec, IReadOnlyList<ScenarioMet
     /// <summary>The run with Ratelord and the scenario's own policy.</summary>
     public ScenarioMetrics Ratelord => Rows.First(r => r.Label == ScenarioRunner.LabelOf(ScenarioMode.Ratelord));
 
-    /// <summary>The run with Ratelord and the built-in defaults, when the scenario's policy departs from them.</summary>
+    /// <summary>The run with Ratelord and the built-in defaults, when the scenario's policy departs.</summary>
     public ScenarioMetrics? BuiltIn =>
         Rows.FirstOrDefault(r => r.Label == ScenarioRunner.LabelOf(ScenarioMode.Ratelord, builtInDefaults: true));
 }
@@ -37,7 +40,12 @@ public static class Thresholds
         var m = result.Ratelord;
         var checks = new List<ThresholdCheck>
         {
-            new(spec.Id, "provider 429s", "0", m.Provider429.ToString(CultureInfo.InvariantCulture), m.Provider429 == 0),
+            new(
+                spec.Id,
+                "provider 429s",
+                "0",
+                m.Provider429.ToString(CultureInfo.InvariantCulture),
+                m.Provider429 == 0),
             new(
                 spec.Id,
                 "quota used where demand existed",

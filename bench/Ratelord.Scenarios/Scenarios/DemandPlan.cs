@@ -45,7 +45,8 @@ public static class DemandPlan
             var rate = spec.OutsideShare * spec.Limit / spec.Window.TotalSeconds;
             foreach (var at in Instants(new Demand.Poisson(rate), horizon.TotalSeconds, random))
             {
-                outside.Add(new Want(-1 - outside.Count, OutsideAgentId, Urgency.Normal, start + TimeSpan.FromSeconds(at), outside: true));
+                var wantedAt = start + TimeSpan.FromSeconds(at);
+                outside.Add(new Want(-1 - outside.Count, OutsideAgentId, Urgency.Normal, wantedAt, outside: true));
             }
         }
 

@@ -8,11 +8,14 @@ namespace Ratelord.Scenarios.Scenarios;
 /// </summary>
 public static class ScenarioCatalog
 {
+    /// <summary>The seed of the published report and of the tests.</summary>
+    public const int DefaultSeed = 20261203;
+
     public const int Limit = 300;
 
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
 
-    /// <summary>The policy every scenario runs with unless it says otherwise: the workload's pool, and the built-in defaults.</summary>
+    /// <summary>A scenario's policy unless it says otherwise: the workload's pool, the built-in defaults.</summary>
     public const string DefaultPolicy = """
         workloads:
           repo_scan: { pools: [ { provider: github, pool: core, cost: 1 } ] }
@@ -83,11 +86,11 @@ public static class ScenarioCatalog
     public static ScenarioSpec ProviderFailure { get; } = new(
         "provider-failure",
         "Provider failure",
-        "Ten agents want 0.4 calls a second each (0.8 of the pool); from 60 s to 150 s the provider answers "
-        + "503 to every call, then recovers with a backlog of a minute and a half waiting.",
+        "Ten agents want 0.5 calls a second each, as much as the pool allows; from 60 s to 150 s the provider "
+        + "answers 503 to every call, then recovers with a backlog of a minute and a half waiting.",
         Limit,
         Window,
-        [new AgentGroup("worker", 10, Urgency.Normal, new Demand.Poisson(0.4), Equal: true)],
+        [new AgentGroup("worker", 10, Urgency.Normal, new Demand.Poisson(0.5), Equal: true)],
         OutsideShare: 0,
         Outages: [new OutageSpan(60, 150)],
         DefaultPolicy);

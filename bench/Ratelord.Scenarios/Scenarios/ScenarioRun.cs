@@ -3,7 +3,7 @@ using Ratelord.Scenarios.Simulation;
 namespace Ratelord.Scenarios.Scenarios;
 
 /// <summary>What one scenario did in one mode: every want and every call, for the metrics.</summary>
-/// <param name="Label">How the report names the run: the mode, and the policy when it is not the scenario's own.</param>
+/// <param name="Label">How the report names the run: its mode, and its policy when not the scenario's own.</param>
 public sealed record ScenarioRun(
     ScenarioSpec Spec,
     ScenarioMode Mode,

@@ -13,7 +13,7 @@ public static class ScenarioRunner
     /// </summary>
     public static readonly DateTimeOffset Start = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Runs <paramref name="spec"/> in <paramref name="mode"/> for <paramref name="horizon"/> of virtual time.</summary>
+    /// <summary>Runs <paramref name="spec"/> in <paramref name="mode"/> for <paramref name="horizon"/>.</summary>
     /// <param name="builtInDefaults">
     /// With Ratelord, run with the built-in defaults instead of the scenario's policy (the workload's pool stays).
     /// </param>
@@ -28,7 +28,9 @@ public static class ScenarioRunner
         var policy = builtInDefaults ? ScenarioCatalog.DefaultPolicy : spec.PolicyYaml;
         var clock = new VirtualClock(Start);
         var outages = spec.Outages
-            .Select(o => new Outage(Start + TimeSpan.FromSeconds(o.FromSeconds), Start + TimeSpan.FromSeconds(o.UntilSeconds)))
+            .Select(o => new Outage(
+                Start + TimeSpan.FromSeconds(o.FromSeconds),
+                Start + TimeSpan.FromSeconds(o.UntilSeconds)))
             .ToList();
         var provider = new SimulatedGitHub(spec.Limit, spec.Window, outages);
         var ledger = new CallLedger();

@@ -22,7 +22,9 @@ public abstract record Demand
     {
     }
 
-    /// <summary>Every agent of the group wakes at the same instants (the start, then every period) wanting a batch of calls.</summary>
+    /// <summary>
+    /// Every agent of the group wakes at the same instants (the start, then every period) wanting a batch of calls.
+    /// </summary>
     public sealed record Herd(double EverySeconds, int CallsPerWake) : Demand;
 
     /// <summary>Each agent of the group wants calls at random instants, at a mean rate per second.</summary>

@@ -36,7 +36,7 @@ public sealed class VirtualClock
     public void After(double seconds, Action action) =>
         At(Now + TimeSpan.FromSeconds(Math.Max(0, seconds)), action);
 
-    /// <summary>Runs <paramref name="action"/> every <paramref name="period"/>, the first time one period from now.</summary>
+    /// <summary>Runs <paramref name="action"/> every <paramref name="period"/>, first one period from now.</summary>
     public void Every(TimeSpan period, Action action)
     {
         void Tick()

@@ -25,6 +25,6 @@ public sealed class Want(int id, string agentId, Urgency urgency, DateTimeOffset
     /// <summary>5xx answers in a row, for the backoff.</summary>
     public int ServerErrors { get; set; }
 
-    /// <summary>Seconds from wanting to the served call, or to <paramref name="end"/> for a want still pending.</summary>
+    /// <summary>Seconds from wanting to the served call, or to <paramref name="end"/> while pending.</summary>
     public double WaitSeconds(DateTimeOffset end) => ((ServedAt ?? end) - WantedAt).TotalSeconds;
 }

@@ -118,6 +118,10 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
                     _outage = null;
                 }
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
             catch (Exception exception) when (exception is RatelordUnavailableException or RatelordRequestException)
             {
                 lock (_lock)
@@ -149,6 +153,10 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
                         Changed();
                     }
                 }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception exception) when (exception is RatelordUnavailableException or RatelordRequestException)
             {
@@ -267,9 +275,13 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
             var pools = _pools.Count == 0
                 ? (IRenderable)new Markup("[grey]No pools yet: they appear when a provider response is observed.[/]")
                 : PoolsCommand.Table(_pools, _asOf, _selected);
-            var lower = new Grid().AddColumn(new GridColumn().Width(null)).AddColumn(new GridColumn().Width(38));
+            var lower = new Grid().AddColumn(new GridColumn()).AddColumn(new GridColumn().Width(36));
+
+            // What is left of the screen below the header and the pools goes to the decisions.
+            var used = 4 + Math.Max(1, _pools.Count) + 6 + 4;
+            var rows = Math.Clamp(AnsiConsole.Profile.Height - used, 3, 50);
             lower.AddRow(
-                _detailPool is null ? DecisionsPanel() : DetailPanel(),
+                _detailPool is null ? DecisionsPanel(rows) : DetailPanel(),
                 VitalsPanel());
 
             return new Rows(
@@ -282,7 +294,7 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
 
     private IRenderable Header()
     {
-        var text = $"[bold]ratelord top[/] · {Format.Escape(url.ToString())} · ";
+        var text = $"[bold]ratelord[/] {Format.Escape(url.Authority)} · ";
         if (_outage is not null || _health is not { } health)
         {
             text += _outage is null
@@ -295,29 +307,29 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
         var risk = _vitals?.Str("overall_risk");
         text += $"state {Format.Status(health.Str("status"))} · v{Format.Escape(health.Str("version"))} · "
             + $"up {Format.Duration(health.Num("uptime_s"))} · log #{Format.Number(health.Num("last_position"))} · "
-            + $"policy {Format.Escape(health.Str("policy_version"))} · overall risk "
+            + $"policy {Format.Escape(Trim(health.Str("policy_version") ?? "", 18))} · risk "
             + $"[bold {Format.StatusColor(risk).ToMarkup()}]{Format.Escape(risk?.ToUpperInvariant())}[/]";
 
         return new Panel(new Markup(text)).Border(BoxBorder.Heavy).BorderColor(Format.StatusColor(risk)).Expand();
     }
 
-    private Panel DecisionsPanel()
+    private Panel DecisionsPanel(int rows)
     {
         var table = new Table().Border(TableBorder.None).Expand();
-        table.AddColumn("Time");
-        table.AddColumn("Verdict");
-        table.AddColumn("Agent");
-        table.AddColumn("Identity");
-        table.AddColumn("Reason / pool");
-        foreach (var line in _decisions.Take(12))
+        table.AddColumn(new TableColumn("Time").NoWrap());
+        table.AddColumn(new TableColumn("Verdict").NoWrap());
+        table.AddColumn(new TableColumn("Agent").NoWrap());
+        table.AddColumn(new TableColumn("Identity").NoWrap());
+        table.AddColumn(new TableColumn("Reason / pool").NoWrap());
+        foreach (var line in _decisions.Take(rows))
         {
             var color = Format.VerdictColor(line.Verdict).ToMarkup();
             table.AddRow(
                 Format.Clock(line.At),
-                $"[{color}]{Format.Escape(line.Verdict)}[/]",
-                $"[{color}]{Format.Escape(line.Agent)}[/]",
-                Format.Escape(line.Identity),
-                Format.Escape(line.Reason ?? line.Pool ?? ""));
+                $"[{color}]{Format.Escape(Short(line.Verdict))}[/]",
+                $"[{color}]{Format.Escape(Trim(line.Agent ?? "", 16))}[/]",
+                Format.Escape(Trim(line.Identity ?? "", 16)),
+                Format.Escape(Trim(line.Reason ?? line.Pool ?? "", 26)));
         }
 
         return new Panel(_decisions.Count == 0 ? new Markup("[grey]No decisions yet.[/]") : table)
@@ -325,6 +337,13 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
             .Border(BoxBorder.Rounded)
             .Expand();
     }
+
+    private static string Short(string? verdict) => verdict switch
+    {
+        "approve_with_modifications" => "approve (modified)",
+        "deny_with_reason" => "deny",
+        _ => verdict ?? "?",
+    };
 
     private Panel DetailPanel()
     {

@@ -31,7 +31,8 @@ public sealed record BurnEstimate(
     /// </summary>
     public double RateDrift { get; init; }
 
-    /// <summary>Factor on the variance by horizon, from the model's own errors on the pool's history; null for none.</summary>
+    /// <summary>Factor on the variance by horizon, from the model's own errors on the pool's history; null for
+    /// none.</summary>
     public VarianceScale? Scale { get; init; }
 
     /// <summary>The expected consumption over the next <paramref name="seconds"/>, never negative.</summary>

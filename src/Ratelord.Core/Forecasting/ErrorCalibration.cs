@@ -4,7 +4,8 @@ namespace Ratelord.Core.Forecasting;
 /// Calibrates a model's variance on the pool's own history: at every past sample, what the model
 /// predicted for the next <c>h</c> seconds is compared with what was then consumed, in units of the
 /// deviation the model claimed; the factor on the variance at horizon <c>h</c> is the one that would
-/// have put the model's P90 bound where 90% of those errors fell. A pool whose demand shifts, bursts or ramps gets wider bounds exactly as far as its history
+/// have put the model's P90 bound where 90% of those errors fell. A pool whose demand shifts, bursts or ramps gets
+/// wider bounds exactly as far as its history
 /// shows it needs them; a steady pool keeps tight ones.
 /// </summary>
 /// <remarks>
@@ -35,7 +36,8 @@ internal sealed class ErrorCalibration
         _steps.Add(new Step(_time, _units, _segment, prediction, seconds));
     }
 
-    /// <summary>The pool could not be consumed from for this long: history before it is not compared across it.</summary>
+    /// <summary>The pool could not be consumed from for this long: history before it is not compared across
+    /// it.</summary>
     public void Break(double seconds)
     {
         _time += seconds;
@@ -98,7 +100,8 @@ internal sealed class ErrorCalibration
             var upper = Math.Max(Quantile(errors, weight, 0.9), 0.1);
             var measuredFactor = upper * upper / (Normal.Z90 * Normal.Z90);
             var prior = PriorWindows * horizon / meanSeconds;
-            factors[k] = Math.Clamp(((weight * measuredFactor) + prior) / (weight + prior), SmallestFactor, LargestFactor);
+            factors[k] = Math.Clamp(((weight * measuredFactor) + prior) / (weight + prior), SmallestFactor,
+                LargestFactor);
             measured = true;
         }
 

@@ -83,7 +83,8 @@ public static class ExhaustionForecast
                 flags);
         }
 
-        var exhaustion = new Exhaustion(available, burn, input.Refill == RefillKind.Continuous ? input.RefillPerSecond : null);
+        var exhaustion = new Exhaustion(available, burn,
+            input.Refill == RefillKind.Continuous ? input.RefillPerSecond : null);
         var p50 = exhaustion.Quantile(0.5);
         var p90 = Min(exhaustion.Quantile(0.10), p50);
         var p99 = Min(exhaustion.Quantile(0.01), p90);
@@ -209,7 +210,8 @@ public static class ExhaustionForecast
             return refillPerSecond is { } refill ? FirstPassage(seconds, refill) : Reached(seconds);
         }
 
-        /// <summary>The time by which exhaustion has happened with probability <paramref name="probability"/>.</summary>
+        /// <summary>The time by which exhaustion has happened with probability <paramref
+        /// name="probability"/>.</summary>
         /// <remarks>
         /// Bisection inside a bracket found by doubling from one second: the bracket does not depend on
         /// the inputs, so the result is exactly monotone in them (more available never gives a shorter
@@ -278,17 +280,20 @@ public static class ExhaustionForecast
             return probability;
         }
 
-        /// <summary>P(a Brownian motion with this drift and variance per second reaches <c>available</c> by s).</summary>
+        /// <summary>P(a Brownian motion with this drift and variance per second reaches <c>available</c> by
+        /// s).</summary>
         private double InverseGaussianCdf(double seconds, double drift, double variance)
         {
-            if (variance <= 0)
+            var scale = Math.Sqrt(Math.Max(0, variance) * seconds);
+            if (scale <= 1e-9 * available)
             {
+                // No spread worth the name: the drain is as certain as its drift.
                 return drift > 0 && drift * seconds >= available ? 1 : 0;
             }
 
-            var scale = Math.Sqrt(variance * seconds);
             var direct = Normal.Cdf(((drift * seconds) - available) / scale);
-            var reflected = Math.Exp((2 * drift * available / variance) + Normal.LogCdf((-available - (drift * seconds)) / scale));
+            var reflection = Normal.LogCdf((-available - (drift * seconds)) / scale);
+            var reflected = Math.Exp((2 * drift * available / variance) + reflection);
 
             return Math.Clamp(direct + reflected, 0, 1);
         }

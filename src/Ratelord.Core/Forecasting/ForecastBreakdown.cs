@@ -22,7 +22,8 @@ public sealed record ScopeShare(string ScopeId, double Share, double BurnRate, d
 /// <summary>Who burns a pool: per identity and per scope, and what no intent accounts for.</summary>
 /// <param name="Pool">The pool.</param>
 /// <param name="Consumed">Units the pool lost in the lookback, from every source Ratelord saw.</param>
-/// <param name="OutsideShare">Share of them that no intent accounts for: outside consumers, or agents that never ask.</param>
+/// <param name="OutsideShare">Share of them that no intent accounts for: outside consumers, or agents that never
+/// ask.</param>
 /// <param name="Identities">Identities whose intents drew on it, largest share first.</param>
 /// <param name="Scopes">Scopes whose intents drew on it, largest share first.</param>
 public sealed record PoolBreakdown(
@@ -42,7 +43,8 @@ public static class ForecastBreakdown
     /// <summary>How far back consumption is attributed: the slow window of the decision model.</summary>
     public const double LookbackSeconds = WindowRateModel.SlowSeconds;
 
-    /// <summary>The breakdown of every pool at <paramref name="now"/>, each pool's burn rate taken from <paramref name="burnRates"/>.</summary>
+    /// <summary>The breakdown of every pool at <paramref name="now"/>, each pool's burn rate taken from <paramref
+    /// name="burnRates"/>.</summary>
     public static IReadOnlyDictionary<PoolKey, PoolBreakdown> Of(
         RatelordState state,
         DateTimeOffset now,
@@ -123,11 +125,13 @@ public static class ForecastBreakdown
     private static bool Covers(string prefix, string scope) =>
         prefix == Sentinels.GlobalScope
         || scope == prefix
-        || (scope.StartsWith(prefix, StringComparison.Ordinal) && scope.Length > prefix.Length && scope[prefix.Length] == '/');
+        || (scope.StartsWith(prefix,
+            StringComparison.Ordinal) && scope.Length > prefix.Length && scope[prefix.Length] == '/');
 
     private sealed class Ledger
     {
-        private readonly Dictionary<string, (double Consumed, double Reserved)> _identities = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (double Consumed,
+            double Reserved)> _identities = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (double Consumed, double Reserved)> _scopes = new(StringComparer.Ordinal);
 
         public void Add(EventDimensions dimensions, double consumed, double reserved)
@@ -157,17 +161,20 @@ public static class ForecastBreakdown
             {
                 var covered = _scopes.Where(p => Covers(scope, p.Key)).ToList();
                 var consumed = covered.Sum(p => p.Value.Consumed);
-                scopes.Add(new ScopeShare(scope, ShareOf(consumed), ShareOf(consumed) * rate, covered.Sum(p => p.Value.Reserved)));
+                scopes.Add(new ScopeShare(scope, ShareOf(consumed), ShareOf(consumed) * rate,
+                    covered.Sum(p => p.Value.Reserved)));
             }
 
             scopes.Sort((a, b) => b.Share != a.Share
                 ? b.Share.CompareTo(a.Share)
                 : string.CompareOrdinal(a.ScopeId, b.ScopeId));
 
-            return new PoolBreakdown(key, total, total > 0 ? Math.Max(0, total - accounted) / total : 0, identities, scopes);
+            return new PoolBreakdown(key, total, total > 0 ? Math.Max(0, total - accounted) / total : 0, identities,
+                scopes);
         }
 
-        /// <summary>Every scope named, and every ancestor of one (<c>org:acme</c> of <c>org:acme/repo:web</c>).</summary>
+        /// <summary>Every scope named, and every ancestor of one (<c>org:acme</c> of
+        /// <c>org:acme/repo:web</c>).</summary>
         private static SortedSet<string> Prefixes(IEnumerable<string> scopes)
         {
             var all = new SortedSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 namespace Ratelord.Core.Forecasting;
 
-/// <summary>The standard normal distribution, accurate in its tails so that small risks stay small and smooth.</summary>
+/// <summary>The standard normal distribution, accurate in its tails so that small risks stay small and
+/// smooth.</summary>
 internal static class Normal
 {
     /// <summary>One-sided quantile at 0.90: a P90 bound sits this many deviations on the pessimistic side.</summary>

@@ -12,7 +12,8 @@ namespace Ratelord.Core.Forecasting;
 /// <param name="LastInFlight">What approved intents held when it came, allowed for as possibly spent.</param>
 /// <param name="LastAt">Event time (the provider's clock) of the last such reading.</param>
 /// <param name="LastReading">The pool's reading number (<c>Observations</c>) that showed it.</param>
-/// <param name="Level">Unexplained units, each faded by event time over <see cref="ExhaustionForecast.DriftMemorySeconds"/>.</param>
+/// <param name="Level">Unexplained units, each faded by event time over <see
+/// cref="ExhaustionForecast.DriftMemorySeconds"/>.</param>
 public sealed record PoolDrift(
     long Count,
     double LastAmount,
@@ -40,6 +41,7 @@ public sealed record PoolDrift(
     }
 
     /// <summary>The drift after one more reading that could not be explained.</summary>
-    public PoolDrift Add(double amount, double expected, double observed, double inFlight, DateTimeOffset at, long reading) =>
+    public PoolDrift Add(double amount, double expected, double observed, double inFlight, DateTimeOffset at,
+        long reading) =>
         new(Count + 1, amount, expected, observed, inFlight, at, reading, LevelAt(at) + amount);
 }

@@ -15,7 +15,8 @@ namespace Ratelord.Core.Forecasting;
 /// </param>
 /// <param name="PExhaustion">Probability of running dry within <paramref name="HorizonSeconds"/>, in [0, 1].</param>
 /// <param name="MarginSeconds">P99 time to exhaustion minus the horizon; negative means at risk.</param>
-/// <param name="Confidence">How much evidence stands behind it: <c>prior</c>, <c>low</c>, <c>medium</c> or <c>high</c>.</param>
+/// <param name="Confidence">How much evidence stands behind it: <c>prior</c>, <c>low</c>, <c>medium</c> or
+/// <c>high</c>.</param>
 /// <param name="Stale">True when the last reading is old enough to widen the forecast.</param>
 /// <param name="Status">The risk band.</param>
 /// <param name="Available">What the forecast starts from: remaining less what approved intents hold.</param>
@@ -24,7 +25,8 @@ namespace Ratelord.Core.Forecasting;
 /// pool that refills continuously, and a pessimistic default when the reset is unknown.
 /// </param>
 /// <param name="Refill">How the pool refills, as learned from its readings.</param>
-/// <param name="Flags">Why the forecast is less than ordinary (see <see cref="ForecastFlags"/>); empty when it is not.</param>
+/// <param name="Flags">Why the forecast is less than ordinary (see <see cref="ForecastFlags"/>); empty when it is
+/// not.</param>
 public sealed record PoolForecast(
     string Model,
     DateTimeOffset AsOf,
@@ -79,7 +81,8 @@ public enum RefillKind
 /// <summary>Reasons a forecast is less than ordinary, as they appear in <see cref="PoolForecast.Flags"/>.</summary>
 public static class ForecastFlags
 {
-    /// <summary>Too little history: the burn rate is the pessimistic prior (the limit spread over the window).</summary>
+    /// <summary>Too little history: the burn rate is the pessimistic prior (the limit spread over the
+    /// window).</summary>
     public const string ColdStart = "cold_start";
 
     /// <summary>No reset was ever seen: risk is judged over a default horizon, as if nothing came back.</summary>

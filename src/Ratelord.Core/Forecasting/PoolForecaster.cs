@@ -8,7 +8,8 @@ public static class PoolForecaster
     /// <summary>Open intervals shorter than this are folded into the last sample rather than stand alone.</summary>
     private const double ShortestOpenSeconds = 1;
 
-    /// <summary>The forecast of <paramref name="pool"/> at <paramref name="now"/> by <paramref name="model"/>.</summary>
+    /// <summary>The forecast of <paramref name="pool"/> at <paramref name="now"/> by <paramref
+    /// name="model"/>.</summary>
     public static PoolForecast Forecast(PoolState pool, DateTimeOffset now, IForecastModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

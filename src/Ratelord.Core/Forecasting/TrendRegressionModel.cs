@@ -8,7 +8,8 @@ namespace Ratelord.Core.Forecasting;
 /// The samples of the last <see cref="LookbackSeconds"/> of event time are fitted as
 /// <c>rate(t) = a + b·t</c> (t ≤ 0 is the past), each weighted by its length, since a sample's rate is
 /// as noisy as its interval is short. The rate now is <c>a</c>; the trend <c>b</c> is followed for half
-/// the lookback and then held, because a line says nothing about what lies further than it was fitted.
+/// the lookback and then held, because a line says nothing about what lies further than it was fitted;
+/// and within that it may halve or double the rate, never end it.
 /// Burstiness is the residual variance per second; the rate's uncertainty comes from the fit's standard
 /// errors. Fewer than three samples, or less than <see cref="MinEvidenceSeconds"/>, leave the prior.
 /// </remarks>
@@ -83,6 +84,9 @@ public sealed class TrendRegressionModel : IForecastModel
         }
 
         var mean = Math.Max(0, level);
+
+        // A line fitted over twenty minutes is trusted to halve or double the rate, not to end it.
+        trend = Math.Clamp(trend, -0.5 * mean / (LookbackSeconds / 2), mean / (LookbackSeconds / 2));
         var diffusion = Math.Max(residuals / Math.Max(1, points.Count - 2), mean);
         var horizon = LookbackSeconds / 2;
         var levelVariance = diffusion * sumTT / determinant;

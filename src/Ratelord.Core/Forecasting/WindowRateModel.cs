@@ -63,7 +63,8 @@ public sealed class WindowRateModel : IForecastModel
         return ExhaustionForecast.Build(Id, input, Estimate(input));
     }
 
-    /// <summary>The burn the samples of <paramref name="input"/> show, or the prior when they show too little.</summary>
+    /// <summary>The burn the samples of <paramref name="input"/> show, or the prior when they show too
+    /// little.</summary>
     public static BurnEstimate Estimate(ForecastInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -131,7 +132,8 @@ public sealed class WindowRateModel : IForecastModel
             return ExhaustionForecast.Prior(input);
         }
 
-        return Combine(fast, slow, errors, errorWeight, shifts, shiftWeight, Slope(history, slow, errors, errorWeight).Slope) with
+        return Combine(fast, slow, errors, errorWeight, shifts, shiftWeight, Slope(history, slow, errors,
+            errorWeight).Slope) with
         {
             RateDrift = RateDriftOf(wander, wanderWeight),
             Scale = calibration.Build(),
@@ -169,7 +171,25 @@ public sealed class WindowRateModel : IForecastModel
         double errorWeight)
     {
         var (now, rate) = history[^1];
-        var index = history.FindLastIndex(h => h.Time <= now - SlopeSeconds);
+
+        // Binary search: the last point at least a span before now.
+        int low = 0;
+        var high = history.Count - 1;
+        var index = -1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (history[middle].Time <= now - SlopeSeconds)
+            {
+                index = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
         if (index < 0)
         {
             return (0, null);

@@ -65,13 +65,14 @@ public static class CapacityRule
 
         var view = pool.ViewAt(notBefore);
         var reserve = ReserveAt(view, notBefore, reserveFraction, reserveRelease);
-        if (view.Limit is { } limit && demand.Cost > limit - reserve)
+        if (view.Limit is { } limit && demand.Cost > limit)
         {
             return new Slot(null, ReasonCodes.CostExceedsLimit, null);
         }
 
         var windowEnd = view.ResetAt;
-        var heldNow = HeldBefore(pool, windowEnd);
+        var window = view.WindowSeconds is > 0 and var w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null;
+        var heldNow = HeldInWindowOf(pool, notBefore, windowEnd, window);
         if (view.Remaining is { } remaining && remaining - heldNow - reserve >= demand.Cost)
         {
             return new Slot(notBefore, blocker, null);
@@ -87,17 +88,17 @@ public static class CapacityRule
             return new Slot(null, ReasonCodes.PoolExhausted, reset);
         }
 
-        var window = view.WindowSeconds is > 0 and var w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null;
         var windows = window is null ? 1 : MaxWindowsAhead;
+        var spill = IsPresentWindow(pool, notBefore) ? heldNow : 0;
         var start = reset;
         for (var k = 0; k < windows; k++)
         {
             DateTimeOffset? end = window is { } length ? start + length : null;
 
-            // Approvals of the window that just ended may still be in flight when it resets, so the
-            // first window after it counts them too.
-            var held = HeldBetween(pool, start, end) + (k == 0 ? heldNow : 0);
-            var windowReserve = reserveFraction * capacity;
+            // Approvals of the present window may still be in flight when it resets, so the first
+            // window after it counts them too.
+            var held = HeldBetween(pool, start, end) + (k == 0 ? spill : 0);
+            var windowReserve = Math.Floor(reserveFraction * capacity);
             if (capacity - windowReserve - held >= demand.Cost)
             {
                 return new Slot(start, ReasonCodes.PoolExhausted, null);
@@ -133,7 +134,34 @@ public static class CapacityRule
             }
         }
 
-        return reserveFraction * limit;
+        // Whole units: a pool too small to spare one unit keeps no reserve rather than becoming unusable.
+        return Math.Floor(reserveFraction * limit);
+    }
+
+    /// <summary>True when <paramref name="at"/> lies in the window the pool's last reading describes.</summary>
+    private static bool IsPresentWindow(PoolState pool, DateTimeOffset at) => pool.ResetAt is not { } reset || at < reset;
+
+    /// <summary>
+    /// What approvals hold against the window containing <paramref name="at"/>. In the present window
+    /// that is every unsettled approval, since any of them may still be in flight. In a window that
+    /// only starts after the pool's known reset, it is what was planned into that window, plus, for
+    /// the first such window, what the present one still has in flight.
+    /// </summary>
+    private static double HeldInWindowOf(PoolState pool, DateTimeOffset at, DateTimeOffset? windowEnd, TimeSpan? window)
+    {
+        if (IsPresentWindow(pool, at) || window is not { } length || windowEnd is not { } end)
+        {
+            return HeldBefore(pool, windowEnd);
+        }
+
+        var start = end - length;
+        var held = HeldBetween(pool, start, end);
+        if (pool.ResetAt is { } present && start <= present + TimeSpan.FromMilliseconds(1))
+        {
+            held += HeldBefore(pool, present);
+        }
+
+        return held;
     }
 
     /// <summary>What approvals hold in the window that ends at <paramref name="windowEnd"/> (or in total).</summary>

@@ -102,7 +102,8 @@ public sealed class PoolState
 
     public double Reserved => _reservations.Values.Sum(r => r.Amount);
 
-    /// <summary>The pool as it stands at <paramref name="at"/>: a fixed window whose reset has passed is full again.</summary>
+    /// <summary>The pool as it stands at <paramref name="at"/>: a fixed window whose reset has passed is full
+    /// again.</summary>
     public PoolView ViewAt(DateTimeOffset at)
     {
         if (ResetAt is { } reset && at >= reset)
@@ -171,6 +172,8 @@ public sealed class PoolState
     /// <summary>Counts consumption that no provider reading has shown yet.</summary>
     internal void Charge(double amount, DateTimeOffset eventTime, DateTimeOffset ingestTime)
     {
+        // A settlement's event time is the daemon's clock; evidence lives on the provider's, so the charge
+        // is placed there through the offset seen at the last reading.
         _ = eventTime;
         Roll(ingestTime);
         if (Remaining is { } remaining)
@@ -200,7 +203,9 @@ public sealed class PoolState
             return reading;
         }
 
-        if (instant is { } now && _resetInstant is { } before && Math.Abs((now - before).TotalSeconds) > SameResetSeconds)
+        if (instant is { } now
+            && _resetInstant is { } before
+            && Math.Abs((now - before).TotalSeconds) > SameResetSeconds)
         {
             // The reset moved before it came: capacity comes back as it is spent.
             Refill = RefillKind.Continuous;
@@ -264,7 +269,13 @@ public sealed class PoolState
     /// Drift is judged only on a pool that intents draw on: without them every unit is an outside
     /// consumer's, and the burn rate already is the forecast of it.
     /// </summary>
-    private void CheckDrift(double expected, double observed, double unexplained, double? limit, double refill, DateTimeOffset at)
+    private void CheckDrift(
+        double expected,
+        double observed,
+        double unexplained,
+        double? limit,
+        double refill,
+        DateTimeOffset at)
     {
         if (!_accounted)
         {

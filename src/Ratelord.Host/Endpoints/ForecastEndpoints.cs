@@ -50,7 +50,9 @@ public static class ForecastEndpoints
         }
 
         var breakdowns = ForecastBreakdown.Of(state, now, decided.ToDictionary(p => p.Key, p => p.Value.BurnRate.Mean));
-        var second = ForecastModels.SecondOpinion.Id == model.Id ? ForecastModels.Decision : ForecastModels.SecondOpinion;
+        var second = ForecastModels.SecondOpinion.Id == model.Id
+            ? ForecastModels.Decision
+            : ForecastModels.SecondOpinion;
         var pools = new List<PoolForecastResponse>();
         foreach (var pool in state.Pools.All)
         {
@@ -114,7 +116,7 @@ public static class ForecastEndpoints
                 pair.Key,
                 worst.Status,
                 worst.PExhaustion,
-                pools.Min(p => p.TteP99S ?? double.MaxValue) is var shortest && shortest < double.MaxValue ? shortest : null,
+                pools.Where(p => p.TteP99S is not null).Select(p => p.TteP99S).Min(),
                 worst.PoolId,
                 pools);
         })];

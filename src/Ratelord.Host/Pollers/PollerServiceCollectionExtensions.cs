@@ -16,8 +16,8 @@ public static class PollerServiceCollectionExtensions
 
         foreach (var options in document.Providers)
         {
-            services
-                .AddHttpClient(ProviderPoller.ClientName(options.Id), client => client.Timeout = Timeout.InfiniteTimeSpan)
+            var name = ProviderPoller.ClientName(options.Id);
+            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,

@@ -4,17 +4,19 @@ using Ratelord.Core.Forecasting.Backtesting;
 namespace Ratelord.Tests.Forecasting;
 
 /// <summary>
-/// A shorter run of the backtest that <c>bench/Ratelord.Backtest</c> reports, held to the same criteria:
-/// on every trace the decision model's Brier score beats the naive baseline's, and its P90 bound is
-/// covered between 85% and 95% of the time.
+/// The backtest that <c>bench/Ratelord.Backtest</c> reports, cut down to the decision model and the naive
+/// baseline (the report also scores the second opinion), held to the same criteria: on every trace the
+/// decision model's Brier score beats the naive baseline's, and its P90 bound is covered between 85% and
+/// 95% of the time. The traces keep their whole day: shorter ones miss the parts of it (a diurnal rise, a
+/// step) that the criteria are about.
 /// </summary>
 public sealed class BacktestTests
 {
     private const int Seed = 20261203;
-    private const double Hours = 12;
+    private const double Hours = 24;
 
     private static readonly Lazy<IReadOnlyList<TraceScore>> Scores =
-        new(() => Backtest.RunAll(ForecastModels.All, Seed, Hours));
+        new(() => Backtest.RunAll([ForecastModels.Decision], Seed, Hours));
 
     public static TheoryData<string> Traces => [.. TraceGenerator.Kinds.Select(TraceGenerator.NameOf)];
 

@@ -11,6 +11,7 @@ public sealed class DriftTests : IAsyncLifetime
 {
     private const string Identity = "pat:drift";
     private const string PoolId = "github/core@pat:drift";
+    private const string Scope = "org:acme/repo:web";
 
     private readonly TempDirectory _directory = new();
     private InProcessDaemon _daemon = null!;
@@ -58,20 +59,29 @@ public sealed class DriftTests : IAsyncLifetime
         Assert.Equal(_remaining, payload.GetProperty("observed_remaining").GetDouble());
         Assert.Equal(_remaining + 800, payload.GetProperty("expected_remaining").GetDouble());
         Assert.Equal(PoolId, $"{drift.Text("provider")}/{drift.Text("pool")}@{drift.Text("identity_id")}");
-        var observation = events.Single(e => e.Text("type") == "provider_observation" && e.GetProperty("position").GetInt64() == hidden);
+        var observation = events.Single(e => e.GetProperty("position").GetInt64() == hidden);
+        Assert.Equal("provider_observation", observation.Text("type"));
         Assert.Equal(observation.GetProperty("event_id").GetGuid(), drift.GetProperty("causation_id").GetGuid());
-        Assert.Equal(observation.GetProperty("event_time").GetDateTimeOffset(), drift.GetProperty("event_time").GetDateTimeOffset());
+        Assert.Equal(observation.GetProperty("event_time").GetDateTimeOffset(),
+            drift.GetProperty("event_time").GetDateTimeOffset());
 
         var after = await ForecastAsync();
         var p99Before = before.GetProperty("forecast").GetProperty("tte").GetProperty("p99_s").GetDouble();
         var p99After = after.GetProperty("forecast").GetProperty("tte").GetProperty("p99_s").GetDouble();
-        Assert.True(p99After < p99Before, $"P99 TTE {p99After} s after the drain is shorter than {p99Before} s before.");
-        Assert.Contains("drift", after.GetProperty("forecast").GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+        Assert.True(p99After < p99Before,
+            $"P99 TTE {p99After} s after the drain is shorter than {p99Before} s before.");
+        Assert.Contains("drift",
+            after.GetProperty("forecast").GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal(1, after.GetProperty("drift").GetProperty("count").GetInt64());
-        Assert.True(after.GetProperty("outside_share").GetDouble() > 0.5, "Most recent burn is the outside consumer's.");
+        Assert.True(after.GetProperty("outside_share").GetDouble() > 0.5,
+            "Most recent burn is the outside consumer's.");
         var share = Assert.Single(after.GetProperty("identities").EnumerateArray());
         Assert.Equal(Identity, share.Text("identity_id"));
         Assert.Equal(70, share.GetProperty("consumed").GetDouble());
+        var page = await _daemon.Http.GetJsonAsync("/v1/forecasts");
+        var scopes = page.GetProperty("scopes").EnumerateArray().Select(s => s.Text("scope_id")).ToList();
+        Assert.Equal(["org:acme", Scope], scopes);
+        Assert.All(page.GetProperty("scopes").EnumerateArray(), s => Assert.Equal(PoolId, s.Text("tightest_pool")));
 
         // Repeated drift keeps the bounds wide: another drain, another event, wider still.
         _remaining -= 800;
@@ -101,9 +111,15 @@ public sealed class DriftTests : IAsyncLifetime
     {
         for (var i = 0; i < calls; i++)
         {
-            var decision = await _daemon.Http.SubmitIntentAsync("agent-1", Identity);
+            // High urgency: a pool with little history is judged on the pessimistic prior, and would
+            // otherwise be paced; this test is about the accounting, not the pacing.
+            var decision = await _daemon.Http.PostForJsonAsync(
+                "/v1/intent",
+                new { AgentId = "agent-1", IdentityId = Identity, WorkloadId = "default", ScopeId = Scope,
+                    Urgency = "high" });
             Assert.Equal("approve", decision.Text("decision"));
-            await _daemon.Http.ReportOutcomeAsync(decision.Text("intent_id"), new { Outcome = "completed", ActualCost = 1 });
+            await _daemon.Http.ReportOutcomeAsync(decision.Text("intent_id"), new { Outcome = "completed",
+                ActualCost = 1 });
             _remaining--;
         }
     }

@@ -12,7 +12,8 @@ public sealed class ForecastAcceptanceTests : IAsyncLifetime
     private readonly TempDirectory _directory = new();
     private InProcessDaemon _daemon = null!;
 
-    public async ValueTask InitializeAsync() => _daemon = await InProcessDaemon.StartAsync(_directory.File("forecast.db"));
+    public async ValueTask InitializeAsync() =>
+        _daemon = await InProcessDaemon.StartAsync(_directory.File("forecast.db"));
 
     public async ValueTask DisposeAsync()
     {
@@ -65,7 +66,8 @@ public sealed class ForecastAcceptanceTests : IAsyncLifetime
 
         Assert.Equal("window-rate/2", page.Text("decision_model"));
         Assert.Equal("trend-regression/1", entry.GetProperty("second_opinion").Text("model"));
-        Assert.InRange(entry.GetProperty("second_opinion").GetProperty("tte").GetProperty("p50_s").GetDouble(), 2000, 2800);
+        Assert.InRange(entry.GetProperty("second_opinion").GetProperty("tte").GetProperty("p50_s").GetDouble(), 2000,
+            2800);
         Assert.True(pool.GetProperty("forecast").GetProperty("p_exhaustion").GetDouble() > 0.5);
         Assert.Equal("critical", pool.Text("status"));
         Assert.Equal(1.0, entry.GetProperty("outside_share").GetDouble(), 6);
@@ -93,7 +95,8 @@ public sealed class ForecastAcceptanceTests : IAsyncLifetime
         var reset = last + resetAfterLastReading;
         for (var i = 0; i <= 10; i++)
         {
-            await _daemon.Http.ObserveAsync(ProviderBodies.GitHub(identityId, first.AddMinutes(i), 5000, 5000 - (100 * i), reset));
+            await _daemon.Http.ObserveAsync(ProviderBodies.GitHub(identityId, first.AddMinutes(i), 5000,
+                5000 - (100 * i), reset));
         }
     }
 

@@ -7,7 +7,8 @@ internal static class ForecastInputs
 {
     public static readonly DateTimeOffset Now = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary><paramref name="count"/> samples of <paramref name="perMinute"/> units a minute, the last ending now.</summary>
+    /// <summary><paramref name="count"/> samples of <paramref name="perMinute"/> units a minute, the last ending
+    /// now.</summary>
     public static ForecastInput Steady(
         double perMinute,
         int count = 30,

@@ -45,7 +45,8 @@ public abstract class ForecastModelContractTests
         Assert.Contains(ForecastFlags.ResetUnknown, forecast.Flags!);
         Assert.Equal(ExhaustionForecast.DefaultHorizonSeconds, forecast.HorizonSeconds);
         Assert.NotNull(forecast.PExhaustion);
-        Assert.True(forecast.PExhaustion > 0.9, $"4,000 left at 100 a minute runs dry within an hour: {forecast.PExhaustion}.");
+        Assert.True(forecast.PExhaustion > 0.9,
+            $"4,000 left at 100 a minute runs dry within an hour: {forecast.PExhaustion}.");
     }
 
     [Fact]
@@ -108,7 +109,8 @@ public abstract class ForecastModelContractTests
         var forecast = Model.Forecast(input);
 
         Assert.Null(forecast.Tte.P50Seconds);
-        Assert.True(forecast.PExhaustion < 0.01, $"A pool refilled three times as fast as it burns: {forecast.PExhaustion}.");
+        Assert.True(forecast.PExhaustion < 0.01,
+            $"A pool refilled three times as fast as it burns: {forecast.PExhaustion}.");
         Assert.Equal(600, forecast.HorizonSeconds);
         Assert.Equal(PoolStatus.Ok, forecast.Status);
     }
@@ -168,7 +170,8 @@ public sealed class WindowRateModelContractTests : ForecastModelContractTests
         var amounts = Enumerable.Repeat(60.0, 60).Concat(Enumerable.Repeat(600.0, 3)).ToList();
         var forecast = Model.Forecast(ForecastInputs.With(amounts, 4000, 3000));
 
-        Assert.True(forecast.BurnRate.Mean > 3, $"Three minutes at 10/s lift a 1/s baseline past 3/s: {forecast.BurnRate.Mean}.");
+        Assert.True(forecast.BurnRate.Mean > 3,
+            $"Three minutes at 10/s lift a 1/s baseline past 3/s: {forecast.BurnRate.Mean}.");
     }
 
     [Fact]

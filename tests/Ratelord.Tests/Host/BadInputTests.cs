@@ -87,7 +87,9 @@ public sealed class BadInputTests : IAsyncLifetime
             "headers[0]"),
         ["observation with headers as an object"] = new(
             (http, _) => Raw(
-                http, "/v1/observations", $$$"""{{{{Observation}}},"status":200,"headers":{"x-ratelimit-limit":"5"}}"""),
+                http,
+                "/v1/observations",
+                $$$"""{{{{Observation}}},"status":200,"headers":{"x-ratelimit-limit":"5"}}"""),
             400,
             "validation_failed",
             "headers"),

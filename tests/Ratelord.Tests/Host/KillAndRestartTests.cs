@@ -12,6 +12,7 @@ public sealed class KillAndRestartTests : IDisposable
 {
     private const string Identity = "pat:survivor";
     private const int AgentCount = 8;
+    private const double Limit = 1000;
 
     /// <summary>Fields of a pool that depend on the log alone, not on the instant they are read.</summary>
     private static readonly string[] DurableFields =
@@ -29,13 +30,18 @@ public sealed class KillAndRestartTests : IDisposable
     [Fact]
     public async Task AnsweredIntents_AreInTheLogAfterSigkill_AndPoolsReplayToTheSameState()
     {
-        var answers = new ConcurrentBag<Answer>();
+        var answers = new Answers();
         JsonElement before;
         await using (var daemon = await DaemonProcess.StartAsync(DbPath))
         {
             await PrepareAsync(daemon.Http);
-            await Task.WhenAll(
-                Enumerable.Range(0, AgentCount).Select(a => RunAgentAsync(daemon.Http, a, answers, intents: 20)));
+            await Task.WhenAll(Enumerable.Range(0, AgentCount).Select(async agent =>
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    await AskAndActAsync(daemon.Http, agent, i, answers);
+                }
+            }));
             before = await daemon.Http.GetJsonAsync("/v1/pools");
 
             daemon.Kill();
@@ -45,33 +51,34 @@ public sealed class KillAndRestartTests : IDisposable
 
         await using var restarted = await DaemonProcess.StartAsync(DbPath);
         var after = await restarted.Http.GetJsonAsync("/v1/pools");
-        var decided = await DecisionsInLogAsync(restarted.Http);
+        var logged = Decisions(await restarted.Http.ReadAllEventsAsync());
 
-        Assert.Equal(AgentCount * 20, answers.Count);
-        AssertEveryAnswerIsLogged(answers, decided);
+        Assert.Equal(AgentCount * 20, answers.Decided.Count);
+        AssertEveryAnswerIsLogged(answers, logged);
         Assert.Equal(Durable(before), Durable(after));
         var pool = after.GetProperty("pools").EnumerateArray().Single();
-        var settled = answers.Count(a => a.Settled);
-        Assert.Equal(1000 - settled, pool.GetProperty("remaining").GetDouble());
-        Assert.Equal(answers.Count - settled, pool.GetProperty("reserved").GetDouble());
+        var holding = answers.Decided
+            .Count(a => a.Value != "deny_with_reason" && !answers.Settled.ContainsKey(a.Key));
+        Assert.Equal(Limit - answers.Settled.Count, pool.Number("remaining"));
+        Assert.Equal(holding, pool.Number("reserved"));
     }
 
     [Fact]
     public async Task AnsweredIntents_AreInTheLog_WhenSigkillArrivesWhileAgentsAreSubmitting()
     {
-        var answers = new ConcurrentBag<Answer>();
+        var answers = new Answers();
         var failuresBeforeKill = new ConcurrentBag<Exception>();
         var killed = 0;
         await using (var daemon = await DaemonProcess.StartAsync(DbPath))
         {
             await PrepareAsync(daemon.Http);
             var agents = Enumerable.Range(0, AgentCount)
-                .Select(a => RunAgentUntilFailureAsync(
-                    daemon.Http, a, answers, failuresBeforeKill, () => Volatile.Read(ref killed) == 1))
+                .Select(agent => RunUntilFailureAsync(
+                    daemon.Http, agent, answers, failuresBeforeKill, () => Volatile.Read(ref killed) == 1))
                 .ToList();
 
             await Poll.UntilAsync(
-                () => answers.Count >= 120 || agents.Any(a => a.IsCompleted),
+                () => answers.Decided.Count >= 120 || agents.Any(a => a.IsCompleted),
                 "the agents have 120 answers");
             Assert.Empty(failuresBeforeKill);
             Volatile.Write(ref killed, 1);
@@ -82,60 +89,56 @@ public sealed class KillAndRestartTests : IDisposable
         }
 
         Assert.Empty(failuresBeforeKill);
-        var answered = answers.ToList();
         await using var restarted = await DaemonProcess.StartAsync(DbPath);
         var events = await restarted.Http.ReadAllEventsAsync();
-        var decided = Decisions(events);
+        var logged = Decisions(events);
+        var settledInLog = events.Where(e => e.Text("type") == "intent_settled")
+            .Select(e => e.GetProperty("payload").Text("intent_id"))
+            .ToHashSet();
 
-        AssertEveryAnswerIsLogged(answered, decided);
-        Assert.All(answered.Where(a => a.Settled), a => Assert.Contains(
-            events,
-            e => e.Text("type") == "intent_settled" && e.GetProperty("payload").Text("intent_id") == a.IntentId));
+        AssertEveryAnswerIsLogged(answers, logged);
+        Assert.Subset(settledInLog, answers.Settled.Keys.ToHashSet());
 
         // The replayed pool holds exactly what the log's unsettled approvals hold.
         var pool = (await restarted.Http.GetJsonAsync("/v1/pools")).GetProperty("pools").EnumerateArray().Single();
-        var settledIds = events.Where(e => e.Text("type") == "intent_settled")
-            .Select(e => e.GetProperty("payload").Text("intent_id")).ToHashSet();
-        var holding = decided.Count(d => d.Value != "deny_with_reason" && !settledIds.Contains(d.Key));
-        Assert.Equal(holding, pool.GetProperty("reserved").GetDouble());
-        Assert.Equal(1000 - settledIds.Count, pool.GetProperty("remaining").GetDouble());
+        var holding = logged.Count(d => d.Value != "deny_with_reason" && !settledInLog.Contains(d.Key));
+        Assert.Equal(holding, pool.Number("reserved"));
+        Assert.Equal(Limit - settledInLog.Count, pool.Number("remaining"));
     }
 
     private static async Task PrepareAsync(HttpClient http)
     {
         await http.RegisterIdentityAsync(Identity);
         var date = ProviderBodies.WholeSecond(DateTimeOffset.UtcNow);
-        await http.ObserveAsync(ProviderBodies.GitHub(Identity, date, 1000, 1000, reset: date.AddHours(2)));
+        await http.ObserveAsync(ProviderBodies.GitHub(Identity, date, Limit, Limit, reset: date.AddHours(2)));
     }
 
-    private static async Task RunAgentAsync(HttpClient http, int agent, ConcurrentBag<Answer> answers, int intents)
+    /// <summary>One step of an agent: ask, note the answer, and report the outcome of every third approval.</summary>
+    private static async Task AskAndActAsync(HttpClient http, int agent, int step, Answers answers)
     {
-        for (var i = 0; i < intents; i++)
+        var decision = await http.SubmitIntentAsync($"agent-{agent}", Identity);
+        var intentId = decision.Text("intent_id");
+        answers.Decided[intentId] = decision.Text("decision");
+        if (step % 3 == 0 && decision.Text("decision") == "approve")
         {
-            answers.Add(await AskAndActAsync(http, agent, i));
+            await http.ReportOutcomeAsync(intentId, new { Outcome = "completed" });
+            answers.Settled[intentId] = true;
         }
     }
 
-    private static async Task RunAgentUntilFailureAsync(
+    private static async Task RunUntilFailureAsync(
         HttpClient http,
         int agent,
-        ConcurrentBag<Answer> answers,
+        Answers answers,
         ConcurrentBag<Exception> failuresBeforeKill,
         Func<bool> killed)
     {
         // An agent that reaches 400 intents stops, so a kill that never comes cannot hang the test.
-        for (var i = 0; i < 400; i++)
+        for (var step = 0; step < 400; step++)
         {
             try
             {
-                var decision = await http.SubmitIntentAsync($"agent-{agent}", Identity);
-                var answer = new Answer(decision.Text("intent_id"), decision.Text("decision"), Settled: false);
-                answers.Add(answer);
-                if (i % 3 == 0 && answer.Decision == "approve")
-                {
-                    await http.ReportOutcomeAsync(answer.IntentId, new { Outcome = "completed" });
-                    answers.Add(answer with { Settled = true, Decision = "settled" });
-                }
+                await AskAndActAsync(http, agent, step, answers);
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException
                 or Xunit.Sdk.XunitException or JsonException)
@@ -150,36 +153,19 @@ public sealed class KillAndRestartTests : IDisposable
         }
     }
 
-    private static async Task<Answer> AskAndActAsync(HttpClient http, int agent, int i)
+    private static void AssertEveryAnswerIsLogged(Answers answers, Dictionary<string, string> logged)
     {
-        var decision = await http.SubmitIntentAsync($"agent-{agent}", Identity);
-        var answer = new Answer(decision.Text("intent_id"), decision.Text("decision"), Settled: false);
-        if (i % 3 == 0 && answer.Decision == "approve")
-        {
-            await http.ReportOutcomeAsync(answer.IntentId, new { Outcome = "completed" });
-
-            return answer with { Settled = true };
-        }
-
-        return answer;
-    }
-
-    private static void AssertEveryAnswerIsLogged(
-        IEnumerable<Answer> answers,
-        IReadOnlyDictionary<string, string> decided)
-    {
-        foreach (var answer in answers.Where(a => a.Decision != "settled"))
+        Assert.NotEmpty(answers.Decided);
+        foreach (var (intentId, decision) in answers.Decided)
         {
             Assert.True(
-                decided.TryGetValue(answer.IntentId, out var logged),
-                $"Intent {answer.IntentId} was answered but is not in the log.");
-            Assert.Equal(answer.Decision, logged);
+                logged.TryGetValue(intentId, out var inLog),
+                $"Intent {intentId} was answered {decision} but is not in the log.");
+            Assert.Equal(decision, inLog);
         }
     }
 
-    private static async Task<Dictionary<string, string>> DecisionsInLogAsync(HttpClient http) =>
-        Decisions(await http.ReadAllEventsAsync());
-
+    /// <summary>Intent id to verdict, from the log's <c>intent_decided</c> events.</summary>
     private static Dictionary<string, string> Decisions(IEnumerable<JsonElement> events) =>
         events.Where(e => e.Text("type") == "intent_decided")
             .ToDictionary(
@@ -191,5 +177,11 @@ public sealed class KillAndRestartTests : IDisposable
             .Select(p => string.Join(", ", DurableFields.Select(f => $"{f}={p.GetProperty(f).GetRawText()}")))
             .Order(StringComparer.Ordinal)];
 
-    private sealed record Answer(string IntentId, string Decision, bool Settled);
+    /// <summary>What the agents were told: each decision they received, and each outcome the daemon took.</summary>
+    private sealed class Answers
+    {
+        public ConcurrentDictionary<string, string> Decided { get; } = new();
+
+        public ConcurrentDictionary<string, bool> Settled { get; } = new();
+    }
 }

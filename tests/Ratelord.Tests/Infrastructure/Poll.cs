@@ -28,4 +28,28 @@ public static class Poll
     /// <summary>As <see cref="UntilAsync(Func{Task{bool}}, string, TimeSpan?)"/> for a condition without I/O.</summary>
     public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? deadline = null) =>
         UntilAsync(() => Task.FromResult(condition()), what, deadline);
+
+    /// <summary>
+    /// Reads <paramref name="read"/> until <paramref name="accept"/> holds for what it returned, and returns that;
+    /// at the deadline, fails naming <paramref name="what"/>.
+    /// </summary>
+    public static async Task<T> ForAsync<T>(
+        Func<Task<T>> read,
+        Func<T, bool> accept,
+        string what,
+        TimeSpan? deadline = null)
+    {
+        var value = default(T)!;
+        await UntilAsync(
+            async () =>
+            {
+                value = await read();
+
+                return accept(value);
+            },
+            what,
+            deadline);
+
+        return value;
+    }
 }

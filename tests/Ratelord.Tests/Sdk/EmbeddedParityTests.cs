@@ -35,6 +35,11 @@ public sealed class EmbeddedParityTests : IDisposable
         var fromDaemon = await RunAsync(overHttp, TimeProvider.System, ct);
         var fromEmbedded = await RunAsync(embedded, new FakeTimeProvider(FixedNow), ct);
 
+        foreach (var step in fromDaemon)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"{step.What}: {step.Verdict} ({step.Reason})");
+        }
+
         Assert.True(fromDaemon.Count >= 10, "the sequence must decide enough intents to mean something");
         Assert.Equal(fromDaemon, fromEmbedded);
         Assert.Contains(fromDaemon, step => step.Verdict == Verdict.Approve);

@@ -18,7 +18,8 @@ public static class Backtest
     /// <summary>Seconds between two settlement charges of the accounted share.</summary>
     public const int ChargeSeconds = 10;
 
-    /// <summary>Name of the naive baseline in reports: remaining over the average rate since the window began.</summary>
+    /// <summary>Name of the naive baseline in reports: remaining over the average rate since the window
+    /// began.</summary>
     public const string NaiveName = "naive";
 
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
@@ -47,7 +48,8 @@ public static class Backtest
             {
                 var amount = pool.AccountedConsumed - charged;
                 charged = pool.AccountedConsumed;
-                state.Apply(Envelope(++position, at, new IntentSettled(Guid.Empty, SettlementOutcomes.Completed, amount, 200,
+                state.Apply(Envelope(++position, at, new IntentSettled(Guid.Empty, SettlementOutcomes.Completed, amount,
+                    200,
                     [new PoolCharge(Key, amount)])));
             }
 
@@ -128,7 +130,8 @@ public static class Backtest
             var remaining = Math.Max(0, trace.Limit - _windowUsed);
             if (!trace.Rolling)
             {
-                return new PoolObservation("core", Key.Owner, trace.Limit, remaining, _windowUsed, _windowEnd - t, null);
+                return new PoolObservation("core", Key.Owner, trace.Limit, remaining, _windowUsed, _windowEnd - t,
+                    null);
             }
 
             // A rolling window is full again once its newest consumption has left it.
@@ -140,7 +143,8 @@ public static class Backtest
 
             var full = newest > t - trace.WindowSeconds && newest > 0 ? newest + trace.WindowSeconds - t : 0;
 
-            return new PoolObservation("core", Key.Owner, trace.Limit, remaining, _windowUsed, full, trace.WindowSeconds);
+            return new PoolObservation("core", Key.Owner, trace.Limit, remaining, _windowUsed, full,
+                trace.WindowSeconds);
         }
 
         /// <summary>When demand after <paramref name="t"/> would first have emptied the pool.</summary>

@@ -6,7 +6,8 @@ namespace Ratelord.Core.Forecasting.Backtesting;
 /// <summary>How one model did on one trace.</summary>
 /// <param name="Model">Model id, or <c>naive</c>.</param>
 /// <param name="Forecasts">Forecasts scored (after every reading that found the pool not empty).</param>
-/// <param name="MedianApe">Median absolute percentage error of P50 TTE against the real exhaustion, where both exist.</param>
+/// <param name="MedianApe">Median absolute percentage error of P50 TTE against the real exhaustion, where both
+/// exist.</param>
 /// <param name="MeanApe">Mean of the same.</param>
 /// <param name="P90Coverage">Share of forecasts whose pool ran dry later than their P90 bound (aim: 0.90).</param>
 /// <param name="P99Coverage">Share of forecasts whose pool ran dry later than their P99 bound (aim: 0.99).</param>
@@ -31,7 +32,8 @@ public sealed record TraceScore(string Trace, IReadOnlyList<ModelScore> Models)
     /// <summary>A model's score by id.</summary>
     public ModelScore Of(string model) => Models.Single(m => m.Model == model);
 
-    /// <summary>The criteria a trusted model meets: a Brier score below the baseline's, and P90 coverage in [0.85, 0.95].</summary>
+    /// <summary>The criteria a trusted model meets: a Brier score below the baseline's, and P90 coverage in [0.85,
+    /// 0.95].</summary>
     public bool Passes(string model) =>
         Of(model) is var score && score.Brier < Naive.Brier && score.P90Coverage is >= 0.85 and <= 0.95;
 }
@@ -55,8 +57,10 @@ internal sealed class ScoreBuilder(string model)
             _errors.Add(Math.Abs(p50 - actual) / actual);
         }
 
-        _p90Covered += actual > (forecast.Tte.P90Seconds ?? double.PositiveInfinity) || Both(actual, forecast.Tte.P90Seconds) ? 1 : 0;
-        _p99Covered += actual > (forecast.Tte.P99Seconds ?? double.PositiveInfinity) || Both(actual, forecast.Tte.P99Seconds) ? 1 : 0;
+        _p90Covered += actual > (forecast.Tte.P90Seconds ?? double.PositiveInfinity) || Both(actual,
+            forecast.Tte.P90Seconds) ? 1 : 0;
+        _p99Covered += actual > (forecast.Tte.P99Seconds ?? double.PositiveInfinity) || Both(actual,
+            forecast.Tte.P99Seconds) ? 1 : 0;
         var outcome = truth.Exhausted ? 1 : 0;
         _exhausted += outcome;
         var p = forecast.PExhaustion ?? 0;
@@ -96,7 +100,8 @@ public static class BacktestReport
         var text = new StringBuilder();
         text.AppendLine(c, $"Seed {seed}, {hours} hours per trace, a reading every {Backtest.ReadingSeconds} s.");
         text.AppendLine();
-        text.AppendLine("| trace | model | forecasts | MdAPE P50 | mean APE P50 | P90 coverage | P99 coverage | Brier | base rate |");
+        text.AppendLine(
+            "| trace | model | forecasts | MdAPE P50 | mean APE P50 | P90 coverage | P99 coverage | Brier | base rate |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var trace in traces)
         {

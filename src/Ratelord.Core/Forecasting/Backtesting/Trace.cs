@@ -33,9 +33,11 @@ public enum TraceKind
 /// <param name="WindowSeconds">Length of the window.</param>
 /// <param name="Rolling">True for a rolling window, false for fixed windows.</param>
 /// <param name="FirstResetSecond">Second of the first reset of a fixed window (the trace starts mid-window).</param>
-/// <param name="ScoredSeconds">Seconds in which forecasts are made and scored; the rest is the future they are scored on.</param>
+/// <param name="ScoredSeconds">Seconds in which forecasts are made and scored; the rest is the future they are scored
+/// on.</param>
 /// <param name="Demand">Units wanted in each second, by everyone.</param>
-/// <param name="Accounted">Units of <paramref name="Demand"/> that Ratelord's own intents want, or null when none do.</param>
+/// <param name="Accounted">Units of <paramref name="Demand"/> that Ratelord's own intents want, or null when none
+/// do.</param>
 public sealed record Trace(
     string Name,
     TraceKind Kind,

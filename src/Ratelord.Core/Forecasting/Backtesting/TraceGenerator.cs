@@ -21,7 +21,8 @@ public static class TraceGenerator
     /// <summary>Every kind of trace, in report order.</summary>
     public static IReadOnlyList<TraceKind> Kinds { get; } = Enum.GetValues<TraceKind>();
 
-    /// <summary>The trace of <paramref name="kind"/> from <paramref name="seed"/>, scored over <paramref name="hours"/>.</summary>
+    /// <summary>The trace of <paramref name="kind"/> from <paramref name="seed"/>, scored over <paramref
+    /// name="hours"/>.</summary>
     public static Trace Generate(TraceKind kind, int seed, double hours)
     {
         var random = new Random(unchecked((seed * 7919) + ((int)kind * 104729)) & int.MaxValue);

@@ -4,7 +4,7 @@
 
 const MAX_DECISIONS = 500;
 const STATUS_COLOURS = { ok: '#1a7f37', warn: '#b58100', critical: '#cf222e', unknown: '#6e7781' };
-const KIND_COLOURS = { scope: '#8250df', agent: '#0969da', identity: '#bf8700', pool: '#1a7f37', provider: '#57606a' };
+const KIND_COLOURS = { scope: '#8250df', agent: '#0969da', identity: '#1b7c83', pool: '#6e7781', provider: '#24292f' };
 const LIVE_TYPES = [
   'intent_submitted', 'intent_decided', 'intent_settled', 'provider_observation', 'forecast_computed',
   'identity_registered', 'identity_deleted', 'policy_updated', 'policy_rejected', 'system_started',
@@ -33,7 +33,7 @@ function h(tag, attrs, ...children) {
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else el.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -71,6 +71,10 @@ function untilNow(iso) {
 
 function clock(iso) {
   return iso ? new Date(iso).toLocaleTimeString('en-GB', { hour12: false }) : '–';
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString('en-GB', { hour12: false }) : '–';
 }
 
 function bytes(n) {
@@ -459,7 +463,7 @@ async function renderGraph() {
   const el = h('div', { id: 'graph-chart', class: 'chart tall' });
   mount(h('h1', {}, 'Constraint graph'),
     h('div', { class: 'muted' }, 'Scopes contain agents, agents act as identities, identities draw from pools, pools belong to providers. ',
-      'Edge width grows with the number of intents.'),
+      'Pools are coloured by status; edge width grows with the number of intents.'),
     h('div', { class: 'panel' }, graph.nodes.length ? el : h('div', { class: 'empty' }, 'Nothing has happened yet.')));
   if (!graph.nodes.length) return;
   const columns = ['scope', 'agent', 'identity', 'pool', 'provider'];
@@ -506,7 +510,7 @@ async function renderIdentities() {
           h('td', { class: 'mono' }, i.identity_id), h('td', {}, i.kind), h('td', {}, i.provider),
           h('td', { class: 'mono' }, i.pools.map((p) => `${p.pool} → ${p.shared_key}`).join(', ') || '–'),
           h('td', {}, poolsOf(i.identity_id).map((p) => [poolLink(p.pool_id), ' ', badge('status', p.status), ' '])),
-          h('td', { class: 'mono' }, i.registered_at)))))));
+          h('td', { class: 'mono' }, when(i.registered_at))))))));
 }
 
 // ---------- policy ----------
@@ -516,11 +520,13 @@ async function renderPolicy() {
   const reload = policy.last_reload;
   const rules = policy.policies.flatMap((p) => p.rules.map((r) => ({ policy: p, rule: r })));
   mount(h('h1', {}, 'Policy'),
-    h('div', { class: 'tiles' }, tile('Version', policy.version), tile('Source', policy.source),
-      tile('Rules', rules.length), tile('Workloads', policy.workloads.length), tile('Budgets', policy.budgets.length)),
+    h('div', { class: 'panel' }, h('dl', { class: 'kv' },
+      kv('version', policy.version), kv('source', policy.source))),
+    h('div', { class: 'tiles' }, tile('Policies', policy.policies.length), tile('Rules', rules.length),
+      tile('Workloads', policy.workloads.length), tile('Budgets', policy.budgets.length)),
     h('div', { class: 'panel' }, h('h2', {}, 'Last reload'),
       reload
-        ? h('div', {}, `${reload.at} from ${reload.source}, version ${reload.version}: `,
+        ? h('div', {}, `${when(reload.at)} from ${reload.source}, version ${reload.version}: `,
           reload.accepted ? badge('status', 'ok') : badge('verdict', 'deny_with_reason'),
           reload.errors.length ? h('ul', { class: 'errors' }, reload.errors.map((e) => h('li', {}, e))) : null)
         : h('div', { class: 'muted' }, 'No policy file: the built-in policy is in force.')),
@@ -576,9 +582,14 @@ function renderHealthLive() {
   latency?.setOption({ ...base, legend: { data: ['P50', 'P99'], top: 0 }, series: [
     { name: 'P50', type: 'line', showSymbol: false, data: series.map((s) => [s.as_of, s.decision_latency_p50_ms]) },
     { name: 'P99', type: 'line', showSymbol: false, color: '#cf222e', data: series.map((s) => [s.as_of, s.decision_latency_p99_ms]) }] });
-  batches?.setOption({ ...base, legend: { data: ['commands', 'events'], top: 0 }, series: [
-    { name: 'commands', type: 'bar', data: v.recent_batches.map((b) => [b.at, b.commands]) },
-    { name: 'events', type: 'bar', color: '#8c959f', data: v.recent_batches.map((b) => [b.at, b.events]) }] });
+  batches?.setOption({
+    animation: false, grid: { left: 48, right: 16, top: 24, bottom: 28 }, tooltip: { trigger: 'axis' },
+    legend: { data: ['commands', 'events'], top: 0 },
+    xAxis: { type: 'category', data: v.recent_batches.map((b) => clock(b.at)) },
+    yAxis: { type: 'value', min: 0, minInterval: 1 },
+    series: [
+      { name: 'commands', type: 'bar', data: v.recent_batches.map((b) => b.commands) },
+      { name: 'events', type: 'bar', color: '#8c959f', data: v.recent_batches.map((b) => b.events) }] });
 }
 
 // ---------- start ----------

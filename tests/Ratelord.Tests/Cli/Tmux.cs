@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ratelord.Tests.Infrastructure;
+
+namespace Ratelord.Tests.Cli;
+
+/// <summary>
+/// A real terminal for a terminal UI: a tmux server on a private socket, with no user configuration, running one
+/// program in a 120 × 40 window. The screen is read with <c>capture-pane</c>, colours included as SGR codes.
+/// </summary>
+internal sealed class Tmux : IAsyncDisposable
+{
+    private readonly string _socket;
+    private int? _serverPid;
+
+    private Tmux(string socket)
+    {
+        _socket = socket;
+    }
+
+    public static async Task<Tmux> StartAsync(TempDirectory directory, string command)
+    {
+        if (!File.Exists("/usr/bin/tmux"))
+        {
+            Assert.Fail("tmux is not installed: apt-get install -y tmux (the terminal UI is tested in a real terminal).");
+        }
+
+        var tmux = new Tmux(directory.File("tmux.sock"));
+        await tmux.RunAsync(
+            "-f", "/dev/null", "start-server", ";",
+            "set-option", "-g", "default-terminal", "tmux-256color", ";",
+            "set-option", "-g", "remain-on-exit", "on", ";",
+            "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", "exec " + command);
+        tmux._serverPid = int.Parse((await tmux.RunAsync("display-message", "-p", "#{pid}")).Trim(), CultureInfo.InvariantCulture);
+
+        return tmux;
+    }
+
+    /// <summary>The screen as text; with <paramref name="colours"/>, with the SGR codes that colour it.</summary>
+    public Task<string> CaptureAsync(bool colours = false) =>
+        colours ? RunAsync("capture-pane", "-p", "-e", "-t", "tui") : RunAsync("capture-pane", "-p", "-t", "tui");
+
+    /// <summary>Polls the screen until <paramref name="condition"/> holds, failing with the last screen at the deadline.</summary>
+    public async Task<string> WaitForAsync(Func<string, bool> condition, string what, bool colours = false)
+    {
+        var screen = "";
+        using var deadline = new CancellationTokenSource(Poll.DefaultDeadline);
+        while (!deadline.IsCancellationRequested)
+        {
+            screen = await CaptureAsync(colours);
+            if (condition(screen))
+            {
+                return screen;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        Assert.Fail($"Timed out waiting until {what}. The screen:\n{screen}");
+
+        return screen;
+    }
+
+    public Task SendKeysAsync(string key) => RunAsync("send-keys", "-t", "tui", key);
+
+    /// <summary>The exit status of the program once it ended; null while it runs.</summary>
+    public async Task<int?> ExitStatusAsync()
+    {
+        var status = (await RunAsync("display-message", "-p", "-t", "tui", "#{pane_dead_status}")).Trim();
+
+        return status.Length == 0 ? null : int.Parse(status, CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_serverPid is { } pid)
+        {
+            try
+            {
+                using var server = Process.GetProcessById(pid);
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private async Task<string> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-S");
+        start.ArgumentList.Add(_socket);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        return process.ExitCode == 0
+            ? output
+            : throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {errors}");
+    }
+}
