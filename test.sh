@@ -14,4 +14,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-exec dotnet test Ratelord.sln "$@"
+# A test that hangs is reported by name and its host stopped, so a run always ends with a summary.
+exec dotnet test Ratelord.sln --blame-hang-timeout 8m --blame-hang-dump-type none --logger "console;verbosity=normal" "$@"

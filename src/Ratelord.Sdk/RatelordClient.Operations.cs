@@ -324,6 +324,22 @@ public sealed partial class RatelordClient
     /// Reads server-sent events: <c>id:</c>, <c>event:</c> and <c>data:</c> fields, dispatched at each blank line;
     /// comment lines (the daemon's keep-alives) are skipped.
     /// </summary>
+    /// <summary>
+    /// One line of the event stream. A daemon that stops or restarts resets the connection mid-read; that is an
+    /// outage like any other, so it surfaces as <see cref="RatelordUnavailableException"/> for callers to retry.
+    /// </summary>
+    private static async Task<string?> ReadStreamLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RatelordUnavailableException($"The Ratelord daemon's event stream broke: {e.Message}", e);
+        }
+    }
+
     private static async IAsyncEnumerable<DaemonEvent> ReadServerSentEventsAsync(
         StreamReader reader,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -331,7 +347,7 @@ public sealed partial class RatelordClient
         string? id = null;
         string? type = null;
         var data = new StringBuilder();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (await ReadStreamLineAsync(reader, cancellationToken) is { } line)
         {
             if (line.Length == 0)
             {

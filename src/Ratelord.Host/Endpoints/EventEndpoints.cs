@@ -21,11 +21,18 @@ public static class EventEndpoints
             after = Math.Max(after, resumed);
         }
 
-        var limit = (int)ParseLong(query["limit"], "limit", 100);
-        if (limit is < 1 or > RequestLimits.MaxEventPage)
+        // Checked as a long before the narrowing, so 2^32 + 1 is refused rather than read as 1.
+        var requested = ParseLong(query["limit"], "limit", 100);
+        if (requested is < 1 or > RequestLimits.MaxEventPage)
         {
-            throw new ApiProblemException(400, "invalid_query", $"limit must be between 1 and {RequestLimits.MaxEventPage}.", "limit");
+            throw new ApiProblemException(
+                400,
+                "invalid_query",
+                $"limit must be between 1 and {RequestLimits.MaxEventPage}.",
+                "limit");
         }
+
+        var limit = (int)requested;
 
         var stream = query["stream"].ToString() switch
         {

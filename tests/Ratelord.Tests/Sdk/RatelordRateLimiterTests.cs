@@ -18,8 +18,12 @@ public sealed class RatelordRateLimiterTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly EmbeddedRatelordClient _ratelord = new(
-        new RatelordEmbeddedOptions { TimeProvider = new FakeTimeProvider(Now) });
+    private readonly FakeTimeProvider _clock = new(Now);
+
+    private readonly EmbeddedRatelordClient _ratelord;
+
+    public RatelordRateLimiterTests() =>
+        _ratelord = new EmbeddedRatelordClient(new RatelordEmbeddedOptions { TimeProvider = _clock });
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -35,9 +39,25 @@ public sealed class RatelordRateLimiterTests : IAsyncDisposable
         Assert.Empty(probe.MetadataNames);
         probe.SetOutcome(GitHub(remaining: 4000));
         await probe.DisposeAsync();
-        using var next = await limiter.AcquireAsync(1, Ct);
+
+        // A pool that has lost a fifth of its limit with an hour to go is paced under the pessimistic cold-start
+        // prior: the lease comes once the fake clock has passed the short wait the engine asked for.
+        var acquiring = limiter.AcquireAsync(1, Ct).AsTask();
+        await Infrastructure.Poll.UntilAsync(
+            () =>
+            {
+                if (!acquiring.IsCompleted)
+                {
+                    _clock.Advance(TimeSpan.FromMilliseconds(100));
+                }
+
+                return acquiring.IsCompleted;
+            },
+            "the next lease is granted");
+        using var next = await acquiring;
 
         Assert.True(next.IsAcquired, "once the probe's outcome is reported the pool is known and has room");
+        Assert.True(_clock.GetUtcNow() - Now < TimeSpan.FromSeconds(5), "the wait was pacing, not the reset");
         Assert.Equal(2, limiter.GetStatistics()!.TotalSuccessfulLeases);
     }
 
