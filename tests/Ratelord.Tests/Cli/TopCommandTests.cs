@@ -39,7 +39,8 @@ public sealed class TopCommandTests
             var coloured = await tmux.CaptureAsync(colours: true);
             foreach (var (id, status) in pools.Where(p => StatusColour.ContainsKey(p.Value)))
             {
-                var row = coloured.Split('\n').Single(l => l.Contains(id, StringComparison.Ordinal));
+                // The pools table is drawn above the decisions, whose lines may name the same pool.
+                var row = coloured.Split('\n').First(l => l.Contains(id, StringComparison.Ordinal));
                 Assert.True(row.Contains(StatusColour[status] + status, StringComparison.Ordinal), $"{id} is {status} in its colour: {Visible(row)}");
             }
 
