@@ -10,7 +10,12 @@ namespace Ratelord.Host.Endpoints;
 public static class EventEndpoints
 {
     public static void MapEventEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/events", GetAsync).WithName("ReadEvents");
+        app.MapGet("/v1/events", GetAsync)
+            .WithName("ReadEvents")
+            .WithSummary("A page of the event log, or with stream=true the log live as server-sent events.")
+            .Produces<EventPageResponse>()
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static async Task GetAsync(HttpContext context, CommandWriter writer, CancellationToken cancellationToken)
     {

@@ -13,7 +13,11 @@ namespace Ratelord.Host.Endpoints;
 public static class ForecastEndpoints
 {
     public static void MapForecastEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/forecasts", ListAsync).WithName("ListForecasts");
+        app.MapGet("/v1/forecasts", ListAsync)
+            .WithName("ListForecasts")
+            .WithSummary("Every pool's forecast, with the identities' and scopes' shares of its burn.")
+            .Produces<ForecastListResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> ListAsync(
         HttpRequest request,

@@ -7,7 +7,10 @@ namespace Ratelord.Host.Endpoints;
 public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/health", Get).WithName("Health");
+        app.MapGet("/v1/health", Get)
+            .WithName("Health")
+            .WithSummary("Status, version, uptime and the last position of the log.")
+            .Produces<HealthResponse>();
 
     private static IResult Get(CommandWriter writer, DaemonInfo info, TimeProvider time)
     {

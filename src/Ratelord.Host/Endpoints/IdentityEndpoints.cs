@@ -1,3 +1,4 @@
+using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
 using System.Text.Json;
 using Mediator;
 using Ratelord.Core.Commands;
@@ -13,7 +14,13 @@ public static class IdentityEndpoints
 {
     public static void MapIdentityEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/identities", RegisterAsync).WithName("RegisterIdentity");
+        app.MapPost("/v1/identities", RegisterAsync)
+            .WithName("RegisterIdentity")
+            .WithSummary("Register a credential by reference; never send the secret.")
+            .Accepts<IdentityRequest>("application/json")
+            .Produces<IdentityResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         app.MapGet("/v1/identities", ListAsync).WithName("ListIdentities");
         app.MapDelete("/v1/identities/{identityId}", DeleteAsync).WithName("DeleteIdentity");
     }
@@ -53,9 +60,9 @@ public static class IdentityEndpoints
 }
 
 public sealed record IdentityRequest(
-    string? IdentityId,
-    string? Kind,
-    string? Provider,
+    [property: Required] string? IdentityId,
+    [property: Required] string? Kind,
+    [property: Required] string? Provider,
     IReadOnlyList<SharedPoolRequest>? Pools,
     Dictionary<string, string>? Metadata);
 

@@ -1,3 +1,4 @@
+using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
 using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Results;
@@ -14,8 +15,22 @@ public static class IntentEndpoints
 {
     public static void MapIntentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/intent", SubmitAsync).WithName("SubmitIntent");
-        app.MapPost("/v1/intent/{intentId}/outcome", ReportOutcomeAsync).WithName("ReportOutcome");
+        app.MapPost("/v1/intent", SubmitAsync)
+            .WithName("SubmitIntent")
+            .WithSummary("Ask before acting: the decision, with what it was based on.")
+            .Accepts<IntentRequest>("application/json")
+            .Produces<IntentResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        app.MapPost("/v1/intent/{intentId}/outcome", ReportOutcomeAsync)
+            .WithName("ReportOutcome")
+            .WithSummary("Report what an approved call cost, and the provider's response to learn from.")
+            .Accepts<OutcomeRequest>("application/json")
+            .Produces<OutcomeResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> SubmitAsync(
@@ -84,10 +99,10 @@ public static class IntentEndpoints
 }
 
 public sealed record IntentRequest(
-    string? AgentId,
-    string? IdentityId,
-    string? WorkloadId,
-    string? ScopeId,
+    [property: Required] string? AgentId,
+    [property: Required] string? IdentityId,
+    [property: Required] string? WorkloadId,
+    [property: Required] string? ScopeId,
     string? Urgency,
     double? ExpectedCost,
     double? DurationHint,

@@ -1,3 +1,4 @@
+using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
 using System.Text.Json;
 using Mediator;
 using Ratelord.Core.Commands;
@@ -11,7 +12,12 @@ namespace Ratelord.Host.Endpoints;
 public static class ObservationEndpoints
 {
     public static void MapObservationEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/observations", RecordAsync).WithName("RecordObservation");
+        app.MapPost("/v1/observations", RecordAsync)
+            .WithName("RecordObservation")
+            .WithSummary("Tell the daemon what a provider answered; the answer is the reading and the pools it updated.")
+            .Accepts<ObservationRequest>("application/json")
+            .Produces<ObservationResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> RecordAsync(HttpRequest request, IMediator mediator, CancellationToken cancellationToken)
     {
@@ -41,10 +47,10 @@ public static class ObservationEndpoints
 
 public sealed record ObservationRequest(
     string? Provider,
-    string? IdentityId,
+    [property: Required] string? IdentityId,
     string? AgentId,
     string? ScopeId,
-    int? Status,
+    [property: Required] int? Status,
     JsonElement? Headers,
     JsonElement? Body);
 

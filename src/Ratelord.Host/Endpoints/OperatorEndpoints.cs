@@ -23,7 +23,7 @@ public static class OperatorEndpoints
         services.AddSingleton<DaemonMetrics>();
         services.AddSingleton<LogViews>();
         services.AddSingleton<IPipelineBehavior<SubmitIntent, IntentDecisionResult>, DecisionTimingBehavior>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddSchemaTransformer<OpenApi.OptionalFieldsTransformer>());
 
         return services;
     }

@@ -9,7 +9,10 @@ namespace Ratelord.Host.Endpoints;
 public static class PoolEndpoints
 {
     public static void MapPoolEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/pools", ListAsync).WithName("ListPools");
+        app.MapGet("/v1/pools", ListAsync)
+            .WithName("ListPools")
+            .WithSummary("Every pool with its posture, forecast and status.")
+            .Produces<PoolListResponse>();
 
     private static async Task<IResult> ListAsync(CommandWriter writer, TimeProvider time, CancellationToken cancellationToken)
     {
