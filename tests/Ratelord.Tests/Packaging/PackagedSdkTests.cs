@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ratelord.Samples.FakeProvider;
@@ -119,10 +120,38 @@ public sealed partial class PackagedSdkTests : IAsyncDisposable
             ["pack", Path.Combine(root, "src", "Ratelord.Core", "Ratelord.Core.csproj"), "--no-build", .. common]);
 
         var sdk = Directory.GetFiles(feed, "Ratelord.Sdk.*.nupkg").Single();
-        Assert.Single(Directory.GetFiles(feed, "Ratelord.Core.*.nupkg"));
-        Assert.Single(Directory.GetFiles(feed, "Ratelord.Sdk.*.snupkg"));
+        var version = Path.GetFileNameWithoutExtension(sdk)["Ratelord.Sdk.".Length..];
+        AssertPackageContents(feed, "Ratelord.Sdk", version);
+        AssertPackageContents(feed, "Ratelord.Core", version);
 
-        return Path.GetFileNameWithoutExtension(sdk)["Ratelord.Sdk.".Length..];
+        return version;
+    }
+
+    /// <summary>What Directory.Build.props means every package to carry: a README, XML docs, symbols.</summary>
+    private static void AssertPackageContents(string feed, string id, string version)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("README.md", entries);
+        Assert.Contains($"lib/net10.0/{id}.dll", entries);
+        Assert.Contains($"lib/net10.0/{id}.xml", entries);
+        using var nuspec = new StreamReader(package.GetEntry($"{id}.nuspec")!.Open());
+        var manifest = nuspec.ReadToEnd();
+        Assert.Contains("<readme>README.md</readme>", manifest, StringComparison.Ordinal);
+        Assert.Matches("<repository [^>]*commit=\"[0-9a-f]{40}\"", manifest);
+
+        // The symbols' PDB carries SourceLink's map as plain JSON, from source paths to the repository's files.
+        using var symbols = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.snupkg"));
+        var pdb = symbols.GetEntry($"lib/net10.0/{id}.pdb");
+        Assert.True(pdb is not null, $"{id}'s symbol package has no PDB.");
+        using var bytes = new MemoryStream();
+        using (var stream = pdb.Open())
+        {
+            stream.CopyTo(bytes);
+        }
+
+        var sourceLink = "https://raw.githubusercontent.com/ratelord/ratelord/"u8.ToArray();
+        Assert.True(bytes.ToArray().AsSpan().IndexOf(sourceLink) >= 0, $"{id}'s PDB has no SourceLink map.");
     }
 
     /// <summary>
