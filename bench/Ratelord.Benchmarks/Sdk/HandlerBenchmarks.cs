@@ -60,6 +60,7 @@ public class HandlerBenchmarks
     private FakeGitHubServer _provider = null!;
     private string _directory = "";
     private HttpClient _plain = null!;
+    private HttpClient _daemonHealth = null!;
     private HttpClient _daemonFull = null!;
     private HttpClient _daemonNormal = null!;
     private HttpClient _embedded = null!;
@@ -77,6 +78,22 @@ public class HandlerBenchmarks
         if (response.StatusCode != HttpStatusCode.OK)
         {
             throw new InvalidOperationException($"The provider answered {(int)response.StatusCode}.");
+        }
+
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// One exchange with the daemon that decides nothing and writes nothing: the floor of each of the two exchanges
+    /// the handler adds, so that the rest of their cost can be told apart from loopback HTTP.
+    /// </summary>
+    [Benchmark(Description = "GET /v1/health of the daemon")]
+    public async Task<HttpStatusCode> DaemonHealth()
+    {
+        using var response = await _daemonHealth.GetAsync("v1/health");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"The daemon's health answered {(int)response.StatusCode}.");
         }
 
         return response.StatusCode;
@@ -120,6 +137,7 @@ public class HandlerBenchmarks
 
         _plain = Client(new ServiceCollection(), providerAddress, governed: false).Http;
         _daemonFull = await DaemonClientAsync(providerAddress, synchronousFull: true);
+        _daemonHealth = Client(new ServiceCollection(), new Uri(_daemons[0].Urls.First()), governed: false).Http;
         _daemonNormal = await DaemonClientAsync(providerAddress, synchronousFull: false);
         _embedded = await GovernedClientAsync(new ServiceCollection().AddRatelordEmbedded(), providerAddress);
     }
