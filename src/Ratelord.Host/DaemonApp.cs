@@ -1,5 +1,6 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration.Memory;
 using Ratelord.Core.Commands;
 using Ratelord.Core.DependencyInjection;
 using Ratelord.Core.Engine;
@@ -43,6 +44,15 @@ public static class DaemonApp
             kestrel.AddServerHeader = false;
         });
         builder.WebHost.UseUrls($"http://{FormatHost(settings.Bind)}:{settings.Port}");
+        // ASP.NET Core logs every request at Information; a daemon answering agents all day says only what an
+        // operator needs. Lowest in precedence, so Logging__LogLevel__Microsoft.AspNetCore in the environment wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = RequestLimits.MaxBodyBytes);
         builder.Services.AddSingleton<IEventStore>(store);
