@@ -6,6 +6,7 @@ using Ratelord.Core.Engine;
 using Ratelord.Core.Events;
 using Ratelord.Core.Projections;
 using Ratelord.Host.Http;
+using Ratelord.Host.OpenApi;
 
 namespace Ratelord.Host.Endpoints;
 
@@ -17,7 +18,7 @@ public static class IdentityEndpoints
         app.MapPost("/v1/identities", RegisterAsync)
             .WithName("RegisterIdentity")
             .WithSummary("Register a credential by reference; never send the secret.")
-            .Accepts<IdentityRequest>("application/json")
+            .WithMetadata(new JsonRequestBody(typeof(IdentityRequest)))
             .Produces<IdentityResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);

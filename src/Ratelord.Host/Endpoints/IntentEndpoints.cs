@@ -7,6 +7,7 @@ using Ratelord.Core.Commands;
 using Ratelord.Core.Domain;
 using Ratelord.Core.Events;
 using Ratelord.Host.Http;
+using Ratelord.Host.OpenApi;
 
 namespace Ratelord.Host.Endpoints;
 
@@ -18,7 +19,7 @@ public static class IntentEndpoints
         app.MapPost("/v1/intent", SubmitAsync)
             .WithName("SubmitIntent")
             .WithSummary("Ask before acting: the decision, with what it was based on.")
-            .Accepts<IntentRequest>("application/json")
+            .WithMetadata(new JsonRequestBody(typeof(IntentRequest)))
             .Produces<IntentResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -26,7 +27,7 @@ public static class IntentEndpoints
         app.MapPost("/v1/intent/{intentId}/outcome", ReportOutcomeAsync)
             .WithName("ReportOutcome")
             .WithSummary("Report what an approved call cost, and the provider's response to learn from.")
-            .Accepts<OutcomeRequest>("application/json")
+            .WithMetadata(new JsonRequestBody(typeof(OutcomeRequest)))
             .Produces<OutcomeResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

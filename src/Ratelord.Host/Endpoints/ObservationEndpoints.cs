@@ -5,6 +5,7 @@ using Ratelord.Core.Commands;
 using Ratelord.Core.Events;
 using Ratelord.Core.Providers;
 using Ratelord.Host.Http;
+using Ratelord.Host.OpenApi;
 
 namespace Ratelord.Host.Endpoints;
 
@@ -15,7 +16,7 @@ public static class ObservationEndpoints
         app.MapPost("/v1/observations", RecordAsync)
             .WithName("RecordObservation")
             .WithSummary("Tell the daemon what a provider answered; the answer is the reading and the pools it updated.")
-            .Accepts<ObservationRequest>("application/json")
+            .WithMetadata(new JsonRequestBody(typeof(ObservationRequest)))
             .Produces<ObservationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 

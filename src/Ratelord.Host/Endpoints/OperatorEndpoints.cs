@@ -23,7 +23,11 @@ public static class OperatorEndpoints
         services.AddSingleton<DaemonMetrics>();
         services.AddSingleton<LogViews>();
         services.AddSingleton<IPipelineBehavior<SubmitIntent, IntentDecisionResult>, DecisionTimingBehavior>();
-        services.AddOpenApi(options => options.AddSchemaTransformer<OpenApi.OptionalFieldsTransformer>());
+        services.AddOpenApi(options =>
+        {
+            options.AddSchemaTransformer<OpenApi.OptionalFieldsTransformer>();
+            options.AddOperationTransformer<OpenApi.JsonRequestBodyTransformer>();
+        });
 
         return services;
     }
