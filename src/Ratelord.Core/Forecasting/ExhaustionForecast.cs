@@ -214,8 +214,8 @@ public static class ExhaustionForecast
         /// name="probability"/>.</summary>
         /// <remarks>
         /// Bisection inside a bracket found by doubling from one second: the bracket does not depend on
-        /// the inputs, so the result is exactly monotone in them (more available never gives a shorter
-        /// time, a higher burn never a longer one), not only up to rounding.
+        /// the inputs, so the result is monotone in them (more available never gives a shorter time, a
+        /// higher burn never a longer one) to the precision of the probabilities it bisects on.
         /// </remarks>
         public double? Quantile(double probability)
         {

@@ -11,8 +11,13 @@ public sealed class ForecastPropertyTests
 {
     private const long Iterations = 300;
 
-    /// <summary>Monotone up to the rounding of double arithmetic, relative to the values compared.</summary>
-    private const double Rounding = 1e-8;
+    /// <summary>
+    /// Monotone up to the precision of the numbers behind a quantile, relative to the values compared: the rate is
+    /// integrated over five Gauss–Hermite nodes, and a pool whose limit is unknown has a prior scaled by its amount,
+    /// so two forecasts that are equal in exact arithmetic can differ in the sixth digit (CsCheck found cases at
+    /// 1.5e-6; 1e-5 of an hour is 36 ms).
+    /// </summary>
+    private const double Rounding = 1e-5;
 
     private static readonly Gen<double[]> Amounts = Gen.Double[0, 2000].Array[0, 60];
 
