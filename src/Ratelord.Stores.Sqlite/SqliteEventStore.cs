@@ -10,7 +10,8 @@ namespace Ratelord.Stores.Sqlite;
 /// <summary>
 /// The log in a SQLite file in WAL mode. Triggers refuse every UPDATE and DELETE of the events
 /// table, so the file itself keeps the log append-only. One connection writes; reads open their
-/// own, which WAL lets run beside the writer.
+/// own, which WAL lets run beside the writer. One store writes a file at a time: a second one, in
+/// this process or another, is refused while the first is open (see <see cref="OpenAsync"/>).
 /// </summary>
 public sealed class SqliteEventStore : IEventStore
 {
@@ -22,14 +23,21 @@ public sealed class SqliteEventStore : IEventStore
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
+    private readonly FileStream _writerLock;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteCommand? _insert;
     private long _lastPosition;
+    private int _disposed;
 
-    private SqliteEventStore(string connectionString, SqliteConnection writer, long lastPosition)
+    private SqliteEventStore(
+        string connectionString,
+        SqliteConnection writer,
+        FileStream writerLock,
+        long lastPosition)
     {
         _connectionString = connectionString;
         _writer = writer;
+        _writerLock = writerLock;
         _lastPosition = lastPosition;
     }
 
@@ -44,6 +52,15 @@ public sealed class SqliteEventStore : IEventStore
     /// makes every commit durable against power loss; without it a commit survives a killed
     /// process but not a lost machine.
     /// </summary>
+    /// <remarks>
+    /// The store numbers events itself from the last position it read, so two writers on one file would hand out
+    /// the same positions and the second would fail every append. The file <c>PATH.lock</c> beside the log is
+    /// held exclusively while the store is open; the operating system releases it when the process ends, even by
+    /// SIGKILL, so a crashed daemon never leaves the log locked.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">
+    /// The file cannot be opened as a log, or another store (another daemon) has it open.
+    /// </exception>
     public static async Task<SqliteEventStore> OpenAsync(
         string path,
         bool synchronousFull = true,
@@ -64,6 +81,7 @@ public sealed class SqliteEventStore : IEventStore
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        var writerLock = LockForWriting(fullPath);
         var writer = new SqliteConnection(connectionString);
         try
         {
@@ -77,16 +95,24 @@ public sealed class SqliteEventStore : IEventStore
             var last = await ScalarAsync(writer, "SELECT COALESCE(MAX(position), 0) FROM events;", cancellationToken)
                 .ConfigureAwait(false);
 
-            return new SqliteEventStore(connectionString, writer, last) { Path = fullPath };
+            return new SqliteEventStore(connectionString, writer, writerLock, last) { Path = fullPath };
         }
         catch (SqliteException exception)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
+            await writerLock.DisposeAsync().ConfigureAwait(false);
 
             throw new InvalidOperationException(
                 $"Cannot open the event log at '{fullPath}': {exception.Message} " +
                 "Point RATELORD_DB_PATH (or --db) at a Ratelord database or at a new file.",
                 exception);
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            await writerLock.DisposeAsync().ConfigureAwait(false);
+
+            throw;
         }
     }
 
@@ -169,6 +195,11 @@ public sealed class SqliteEventStore : IEventStore
     /// <summary>Closes the writer's connection and clears the pool of read connections.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_insert is not null)
         {
             await _insert.DisposeAsync().ConfigureAwait(false);
@@ -177,6 +208,24 @@ public sealed class SqliteEventStore : IEventStore
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writeGate.Dispose();
+        await _writerLock.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static FileStream LockForWriting(string fullPath)
+    {
+        var lockPath = fullPath + ".lock";
+        try
+        {
+            // FileShare.None is an exclusive advisory lock (flock) on Unix and a sharing lock on Windows.
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new InvalidOperationException(
+                $"The event log at '{fullPath}' is in use by another Ratelord daemon (it holds '{lockPath}'). "
+                + "Stop that daemon, or point RATELORD_DB_PATH (or --db) at another file.",
+                exception);
+        }
     }
 
     private SqliteCommand PrepareInsert(SqliteTransaction transaction)

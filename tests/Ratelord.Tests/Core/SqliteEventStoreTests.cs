@@ -76,6 +76,7 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.Equal(["a"], (await ReadAllAsync(store)).Select(e => ((SystemStarted)e.Payload).Version));
         var next = await store.AppendAsync([Started("d")], Cancellation);
         Assert.Equal(2, next.Single().Position);
+        await store.DisposeAsync();
         await using var reopened = await OpenAsync();
         Assert.Equal(["a", "d"], (await ReadAllAsync(reopened)).Select(e => ((SystemStarted)e.Payload).Version));
     }
@@ -89,6 +90,20 @@ public sealed class SqliteEventStoreTests : IDisposable
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(OpenAsync);
 
         Assert.Contains(DbPath, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_OfAFileAnotherStoreHasOpen_IsRefused_UntilThatStoreCloses()
+    {
+        var first = await OpenAsync();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(OpenAsync);
+        Assert.Contains("in use by another Ratelord daemon", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(DbPath, refused.Message, StringComparison.Ordinal);
+
+        await first.DisposeAsync();
+        await using var second = await OpenAsync();
+        Assert.Equal(DbPath, second.Path);
     }
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -72,6 +72,24 @@ public sealed class LifecycleTests : IDisposable
         Assert.Contains("--db", errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SecondDaemon_OnTheSameFile_IsRefused_AndTheFirstKeepsRecording()
+    {
+        await using var first = await DaemonProcess.StartAsync(DbPath);
+        var before = await first.Http.GetJsonAsync("/v1/health");
+
+        var (exitCode, _, errors) = await DaemonProcess.RunToExitAsync(
+            _directory.Path, "--port", "0", "--db", DbPath);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("in use by another Ratelord daemon", errors, StringComparison.Ordinal);
+        var after = await first.Http.GetJsonAsync("/v1/health");
+        Assert.Equal(before.GetProperty("last_position").GetInt64(), after.GetProperty("last_position").GetInt64());
+        using var registered = await first.Http.PostJsonAsync(
+            "/v1/identities", new { identity_id = "pat:after", kind = "pat", provider = "github" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+    }
+
     /// <summary>What an init system does to stop a service: <c>kill -TERM</c>.</summary>
     private static async Task SendSigtermAsync(int pid)
     {
