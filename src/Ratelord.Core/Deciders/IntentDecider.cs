@@ -259,11 +259,13 @@ public static class IntentDecider
         Providers.ProviderReading? reading = null;
         if (command.Response is { } response)
         {
-            (observation, reading) = PoolDecider.Read(
-                command.Family, record.Dimensions.IdentityId, response, state, command.IntentId);
+            // The call was made with the identity the decision named: a switched intent's response describes the
+            // pools of the identity it switched to, which is also the one its reservation charges.
+            var caller = decision.IdentitySwitch ?? record.Dimensions.IdentityId;
+            (observation, reading) = PoolDecider.Read(command.Family, caller, response, state, command.IntentId);
             observed = emit.Emit(
                 observation,
-                record.Dimensions,
+                record.Dimensions with { IdentityId = caller },
                 reading.ResponseDate ?? emit.Now,
                 provider: observation.Provider);
         }

@@ -28,7 +28,7 @@ public static class PoolDecider
         RatelordState state,
         Guid? intentId)
     {
-        if (family != "auto" && !ProviderReader.IsKnownFamily(family))
+        if (family != ProviderReader.Auto && !ProviderReader.IsKnownFamily(family))
         {
             throw new CommandRejectedException(
                 "unknown_provider_family",
@@ -37,8 +37,21 @@ public static class PoolDecider
                 400);
         }
 
-        var reading = ProviderReader.Read(family, response);
         var identity = state.Identities.Find(identityId);
+        var reading = ProviderReader.Read(family, response);
+
+        // Recognised only by the bare x-ratelimit-* names that Envoy's reader falls back on, a response is read as
+        // the format of the identity's own provider: a GitHub credential's answer carrying just
+        // x-ratelimit-remaining is GitHub's core pool, not an Envoy pool that GitHub does not have.
+        if (family == ProviderReader.Auto
+            && reading.Family == "envoy"
+            && identity?.Provider is { } own
+            && own != reading.Family
+            && ProviderReader.IsKnownFamily(own))
+        {
+            reading = ProviderReader.Read(own, response);
+        }
+
         var provider = identity?.Provider ?? reading.Family;
         var pools = reading.Pools
             .Select(p => new PoolObservation(

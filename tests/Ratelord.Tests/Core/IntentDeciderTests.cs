@@ -253,4 +253,42 @@ public sealed class IntentDeciderTests
         Assert.Equal(logged, _engine.Log.Count);
         Assert.Equal(9, _engine.Pool("pat:a").Remaining);
     }
+
+    [Fact]
+    public void Outcome_OfASwitchedIntent_TeachesThePoolOfTheIdentityItSwitchedTo()
+    {
+        _engine.Register("pat:a");
+        _engine.Register("pat:b");
+        _engine.ObserveGitHub("pat:b", limit: 5000, remaining: 4000, resetIn: TimeSpan.FromMinutes(30));
+        _engine.Submit("pat:a");
+
+        var switched = _engine.Submit("pat:a");
+        Assert.Equal("pat:b", switched.IdentitySwitch);
+        _engine.Outcome(
+            switched.IntentId,
+            response: _engine.GitHubResponse(5000, 3990, TimeSpan.FromMinutes(30)));
+
+        Assert.Equal(3990, _engine.Pool("pat:b").Remaining);
+        Assert.Null(_engine.State.Pools.Find(new PoolKey("github", "core", "pat:a"))?.Remaining);
+        var observed = _engine.Log.Last(e => e.Payload is ProviderObserved);
+        Assert.Equal("pat:b", ((ProviderObserved)observed.Payload).IdentityId);
+        Assert.Equal("pat:b", observed.Dimensions.IdentityId);
+    }
+
+    [Fact]
+    public void Outcome_WithOnlyARemainingHeader_IsReadAsTheIdentitysOwnProvider_NotAsAnotherFormat()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 5000, remaining: 4990, resetIn: TimeSpan.FromMinutes(30));
+        var approved = _engine.Submit("pat:a");
+
+        var settled = _engine.Outcome(
+            approved.IntentId,
+            actualCost: 1,
+            response: EngineHarness.Response(200, ("x-ratelimit-remaining", "4989")));
+
+        Assert.Equal([new PoolKey("github", "core", "pat:a")], settled.UpdatedPools);
+        Assert.Equal((5000, 4989), (_engine.Pool("pat:a").Limit, _engine.Pool("pat:a").Remaining));
+        Assert.Single(_engine.State.Pools.All);
+    }
 }
