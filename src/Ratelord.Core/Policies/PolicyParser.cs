@@ -48,6 +48,16 @@ public sealed class PolicyParser
 
             return PolicySet.BuiltIn;
         }
+        catch (InvalidOperationException exception)
+        {
+            // YamlDotNet's scanner gives up this way, with no position, on some unclosed flow collections.
+            Error(
+                LastLineOf(text),
+                "",
+                $"the file is not valid YAML ({exception.Message}); look for an unclosed '[' or '{{' above this line.");
+
+            return PolicySet.BuiltIn;
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -499,6 +509,8 @@ public sealed class PolicyParser
         _errors.Add(field.Length == 0 ? $"{_source}:{line}: {message}" : $"{_source}:{line}: {field}: {message}");
 
     private static string? Text(YamlNode node) => (node as YamlScalarNode)?.Value;
+
+    private static long LastLineOf(string text) => text.TrimEnd('\n', '\r').Split('\n').Length;
 
     private static string? Scalar(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? Text(node) : null;

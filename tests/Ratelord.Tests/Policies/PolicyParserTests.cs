@@ -21,6 +21,18 @@ public sealed class PolicyParserTests
         Assert.StartsWith("sha256:", policy.Version, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("a: [ 1\nc: 2\n")]
+    [InlineData("workloads:\n  repo_scan: { pools: [ { provider: github, pool: core, cost: 1 }\npolicies: [\n")]
+    public void Parse_OfAnUnclosedFlowCollection_IsAPolicyError_WithTheFileAndALine(string text)
+    {
+        var exception = Assert.Throws<PolicyException>(() => PolicyParser.Parse(text, "unclosed.yaml"));
+
+        var error = Assert.Single(exception.Errors);
+        Assert.Matches(@"^unclosed\.yaml:\d+: ", error);
+        Assert.Contains("not valid YAML", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_ReportsEveryErrorWithLineAndField()
     {
