@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Ratelord.Core.Engine;
 using Ratelord.Core.Policies;
 using Ratelord.Host.Http;
@@ -30,10 +32,29 @@ public static class PolicyEndpoints
             throw new ApiProblemException(409, "no_policy_file", exception.Message);
         }
 
-        return Results.Json(
-            PolicyResponse.From(writer.Options.Policy, status),
-            ApiJson.Responses,
-            statusCode: status.Accepted ? 200 : 422);
+        var answer = PolicyResponse.From(writer.Options.Policy, status);
+        if (status.Accepted)
+        {
+            return Results.Json(answer, ApiJson.Responses);
+        }
+
+        // A refused file is an error like any other (problem details, a code, the errors keyed by the field at
+        // fault), and it still carries the policy in force and the last reload, as a successful reload does.
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "Unprocessable content",
+            Detail = $"The policy file was refused ({status.Errors.Count} error(s)); the policy in force is unchanged.",
+            Type = "https://ratelord.dev/problems/policy_rejected",
+        };
+        problem.Extensions["code"] = "policy_rejected";
+        problem.Extensions["errors"] = new Dictionary<string, IReadOnlyList<string>> { ["policy"] = status.Errors };
+        foreach (var member in JsonSerializer.SerializeToElement(answer, ApiJson.Responses).EnumerateObject())
+        {
+            problem.Extensions[member.Name] = member.Value;
+        }
+
+        return Results.Problem(problem);
     }
 
     private static async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -188,4 +188,22 @@ public sealed class PolicyWorkloadTests : IDisposable
         return decision.GetProperty("evaluation").GetProperty("as_of").GetDateTimeOffset()
             .AddSeconds(modifications.GetProperty("wait_seconds").GetDouble());
     }
+
+    [Fact]
+    public async Task Reload_OfABrokenFile_IsAProblem_ListingEveryError_AndTheOldPolicyStays()
+    {
+        var path = _directory.File("policy.yaml");
+        await File.WriteAllTextAsync(path, ChatPolicy, Cancellation);
+        await using var daemon = await InProcessDaemon.StartAsync(_directory.File("ratelord.db"), path);
+        var before = (await daemon.Http.GetJsonAsync("/v1/policy")).GetProperty("version").GetString();
+        await File.WriteAllTextAsync(path, "workloads:\n  chat: { pools: [ { provider: openai }\npolicies: [\n", Cancellation);
+
+        using var response = await daemon.Http.PostAsync("/v1/policy/reload", null, Cancellation);
+
+        var problem = await Api.AssertProblemAsync(response, 422, "policy_rejected");
+        Assert.NotEmpty(problem.GetProperty("errors").GetProperty("policy").EnumerateArray());
+        Assert.False(problem.GetProperty("last_reload").GetProperty("accepted").GetBoolean());
+        Assert.Equal(before, problem.GetProperty("version").GetString());
+        Assert.Equal(before, (await daemon.Http.GetJsonAsync("/v1/policy")).GetProperty("version").GetString());
+    }
 }
