@@ -23,7 +23,8 @@ public static class IdentityEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         app.MapGet("/v1/identities", ListAsync).WithName("ListIdentities");
-        app.MapDelete("/v1/identities/{identityId}", DeleteAsync).WithName("DeleteIdentity");
+        // A catch-all, since identity ids may hold '/': routing does not decode %2F, so the id is unescaped here.
+        app.MapDelete("/v1/identities/{**identityId}", DeleteAsync).WithName("DeleteIdentity");
     }
 
     private static async Task<IResult> RegisterAsync(HttpRequest request, IMediator mediator, CancellationToken cancellationToken)
@@ -54,7 +55,7 @@ public static class IdentityEndpoints
 
     private static async Task<IResult> DeleteAsync(string identityId, IMediator mediator, CancellationToken cancellationToken)
     {
-        await mediator.Send(new DeleteIdentity(identityId), cancellationToken);
+        await mediator.Send(new DeleteIdentity(Uri.UnescapeDataString(identityId)), cancellationToken);
 
         return Results.NoContent();
     }

@@ -63,6 +63,19 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Contains(events, e => e.Text("type") == "identity_deleted" && e.Text("identity_id") == "pat:one");
     }
 
+    [Theory]
+    [InlineData("/v1/identities/app:acme/ci")]
+    [InlineData("/v1/identities/app%3Aacme%2Fci")]
+    public async Task Identity_WhoseIdHoldsASlash_CanBeDeleted_AsWrittenOrEscaped(string path)
+    {
+        await Http.RegisterIdentityAsync("app:acme/ci");
+
+        using var deleted = await Http.DeleteAsync(path, Cancellation);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty((await Http.GetJsonAsync("/v1/identities")).Each("identities", "identity_id"));
+    }
+
     [Fact]
     public async Task Identity_RegisteredAgainAfterDeletion_IsAdmittedAgain()
     {
