@@ -81,9 +81,18 @@ public static class IntentEndpoints
         }
 
         var body = await JsonBody.ReadAsync<OutcomeRequest>(request, ApiJson.Requests, cancellationToken);
+        if (body.Outcome is null)
+        {
+            // Not defaulted: an agent that forgot to say how the call ended must not have it recorded as served.
+            throw new ApiProblemException(
+                400,
+                "validation_failed",
+                "'outcome' is required: completed, failed or cancelled.",
+                "outcome");
+        }
         var command = new ReportOutcome(
             id,
-            body.Outcome ?? SettlementOutcomes.Completed,
+            body.Outcome,
             body.ActualCost,
             body.Response?.ToResponse("response."),
             body.Provider ?? "auto");
@@ -111,7 +120,7 @@ public sealed record IntentRequest(
     JsonElement? ClientContext,
     bool? Debug);
 
-public sealed record OutcomeRequest(string? Outcome, double? ActualCost, string? Provider, ProviderResponseBody? Response);
+public sealed record OutcomeRequest([property: Required] string? Outcome, double? ActualCost, string? Provider, ProviderResponseBody? Response);
 
 public sealed record OutcomeResponse(Guid IntentId, string Outcome, ReadingResponse? Reading, IReadOnlyList<string> UpdatedPools);
 

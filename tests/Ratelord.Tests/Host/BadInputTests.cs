@@ -107,13 +107,23 @@ public sealed class BadInputTests : IAsyncLifetime
             (http, intents) => Raw(
                 http,
                 $"/v1/intent/{intents.Open}/outcome",
-                """{"provider":"myspace","response":{"status":200,"headers":[["x-ratelimit-remaining","1"]]}}"""),
+                """
+                {"outcome":"completed","provider":"myspace",
+                 "response":{"status":200,"headers":[["x-ratelimit-remaining","1"]]}}
+                """),
             400,
             "unknown_provider_family",
             "provider"),
+        ["outcome without an outcome"] = new(
+            (http, intents) => Raw(http, $"/v1/intent/{intents.Open}/outcome", """{"actual_cost":1}"""),
+            400,
+            "validation_failed",
+            "outcome"),
         ["outcome whose response headers are not pairs"] = new(
             (http, intents) => Raw(
-                http, $"/v1/intent/{intents.Open}/outcome", """{"response":{"status":200,"headers":[[1,2]]}}"""),
+                http,
+                $"/v1/intent/{intents.Open}/outcome",
+                """{"outcome":"completed","response":{"status":200,"headers":[[1,2]]}}"""),
             400,
             "validation_failed",
             "response.headers[0]"),
