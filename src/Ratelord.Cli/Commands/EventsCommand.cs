@@ -13,11 +13,13 @@ internal sealed class EventsCommand : AsyncCommand<EventsCommand.Settings>
     {
         [CommandOption("--after <POSITION>")]
         [Description("Show events after this log position. Default: the last --limit events.")]
+        [TypeConverter(typeof(LogPositionOption))]
         public long? After { get; init; }
 
         [CommandOption("--limit <N>")]
         [Description("The most events to show, 1 to 1000. Default 50.")]
         [DefaultValue(50)]
+        [TypeConverter(typeof(EventLimitOption))]
         public int Limit { get; init; } = 50;
 
         [CommandOption("--type <TYPE>")]
@@ -27,13 +29,6 @@ internal sealed class EventsCommand : AsyncCommand<EventsCommand.Settings>
         [CommandOption("-f|--follow")]
         [Description("Keep following the log live (server-sent events) until Ctrl+C. With --json, one event per line.")]
         public bool Follow { get; init; }
-
-        public override ValidationResult Validate() =>
-            Limit is < 1 or > 1000
-                ? ValidationResult.Error($"--limit {Limit} must be between 1 and 1000.")
-                : After is < 0
-                    ? ValidationResult.Error("--after must be a log position, 0 or more.")
-                    : base.Validate();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
