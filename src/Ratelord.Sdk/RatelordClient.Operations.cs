@@ -146,9 +146,13 @@ public sealed partial class RatelordClient
             {
                 throw;
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            catch (HttpRequestException e)
             {
-                throw Unavailable("open its event stream", Exchange.Failed(ConnectionFailed, e.Message, e));
+                throw Unavailable("open its event stream", Exchange.Failed(ConnectionFailed, Describe(e), e));
+            }
+            catch (OperationCanceledException e)
+            {
+                throw Unavailable("open its event stream", Exchange.Failed(TimedOut, NoAnswerWithin(), e));
             }
         }
 
@@ -170,7 +174,7 @@ public sealed partial class RatelordClient
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        throw Unavailable("keep its event stream open", Exchange.Failed(ConnectionFailed, "the stream ended", null));
+        throw Unavailable("keep its event stream open", Exchange.Failed(DaemonError, "the stream ended", null));
     }
 
     /// <summary>Reads <c>GET /v1/intents</c>: the recent decisions, newest first.</summary>
@@ -306,17 +310,26 @@ public sealed partial class RatelordClient
                 return default;
             }
 
+            if (NotFromRatelord(method, path, response) is { } notJson)
+            {
+                throw Unavailable(action, Exchange.Failed(NotRatelord, notJson, null));
+            }
+
+            JsonElement answer;
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
                 using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
-
-                return document.RootElement.Clone();
+                answer = document.RootElement.Clone();
             }
             catch (JsonException e)
             {
                 throw Unavailable(action, Exchange.Failed(UnreadableAnswer, e.Message, e));
             }
+
+            return NotFromRatelord(method, path, answer) is { } why
+                ? throw Unavailable(action, Exchange.Failed(NotRatelord, why, null))
+                : answer;
         }
     }
 
