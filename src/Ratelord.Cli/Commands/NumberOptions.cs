@@ -42,13 +42,13 @@ internal sealed class EventLimitOption()
 internal sealed class LogPositionOption()
     : NumberOption<long>("--after", "a log position, 0 or more", 0, long.MaxValue);
 
-/// <summary><c>--cost</c> of <c>intent</c>.</summary>
+/// <summary><c>--cost</c> of <c>intent</c>: any number: the daemon checks the range and names the field.</summary>
 internal sealed class CostOption()
-    : NumberOption<double>("--cost", "a number, 0 or more", 0, double.MaxValue);
+    : NumberOption<double>("--cost", "a number", double.MinValue, double.MaxValue);
 
-/// <summary><c>--max-wait</c> of <c>intent</c>.</summary>
+/// <summary><c>--max-wait</c> of <c>intent</c>: as <c>--cost</c>, the daemon checks the range.</summary>
 internal sealed class MaxWaitOption()
-    : NumberOption<double>("--max-wait", "a number of seconds, 0 or more", 0, double.MaxValue);
+    : NumberOption<double>("--max-wait", "a number of seconds", double.MinValue, double.MaxValue);
 
 /// <summary><c>--refresh</c> of <c>top</c>.</summary>
 internal sealed class RefreshOption()
