@@ -74,6 +74,9 @@ internal static class Program
         config.SetApplicationVersion(Version);
         config.SetExceptionHandler((exception, _) => Fail(exception));
 
+        // A misspelt option (--jsn) must not run the command as if it were absent.
+        config.UseStrictParsing();
+
         config.AddCommand<StatusCommand>("status")
             .WithDescription("Is the daemon healthy: state, version, uptime, overall risk, decisions, latency, log.")
             .WithExample("status", "--url", "http://127.0.0.1:8090");
@@ -121,6 +124,11 @@ internal static class Program
         var (code, reason) = exception switch
         {
             CliFailure failure => (failure.ExitCode, failure.Message),
+
+            // A number option's own reading failed (see NumberOption): its reason names the option, Spectre's does not.
+            CommandAppException { InnerException: CliFailure failure } => (failure.ExitCode, failure.Message),
+            CommandParseException parse when UnknownOption(parse.Message) is { } option =>
+                (CliFailure.Usage, $"unknown option '{option}'; --help lists the options this command takes."),
             RatelordUnavailableException unavailable => (CliFailure.Unreachable, Unreachable(unavailable.Message)),
             RatelordRequestException refused => (CliFailure.Failed, Refused(refused)),
             CommandAppException usage => (CliFailure.Usage, usage.Message),
@@ -130,6 +138,24 @@ internal static class Program
         Console.Error.WriteLine("ratelord: " + OneLine(reason));
 
         return code;
+    }
+
+    /// <summary>
+    /// The option as it was typed, from Spectre's "Unknown option 'jsn'.", which drops the dashes; null for any other
+    /// message, which is then shown as Spectre wrote it.
+    /// </summary>
+    private static string? UnknownOption(string message)
+    {
+        const string Prefix = "Unknown option '";
+        if (!message.StartsWith(Prefix, StringComparison.Ordinal) || !message.EndsWith("'.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var name = message[Prefix.Length..^2];
+
+        // Spectre's short options are one letter; long ones are longer.
+        return name.Length == 1 ? "-" + name : "--" + name;
     }
 
     // The SDK's message speaks to a program's author; the operator needs the address and the cause.

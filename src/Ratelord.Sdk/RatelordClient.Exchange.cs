@@ -51,14 +51,11 @@ public sealed partial class RatelordClient
         catch (OperationCanceledException e)
         {
             // Either this timeout or the HttpClient's own, whichever is shorter: both mean the daemon is too slow.
-            var waited = string.Create(
-                CultureInfo.InvariantCulture, $"no answer within {_options.Timeout.TotalSeconds} s");
-
-            return Exchange.Failed(TimedOut, waited, e);
+            return Exchange.Failed(TimedOut, NoAnswerWithin(), e);
         }
         catch (HttpRequestException e)
         {
-            return Exchange.Failed(ConnectionFailed, e.Message, e);
+            return Exchange.Failed(ConnectionFailed, Describe(e), e);
         }
 
         if (IsOutage(response.StatusCode))
@@ -71,6 +68,9 @@ public sealed partial class RatelordClient
 
         return new Exchange(response, string.Empty, string.Empty, null);
     }
+
+    private string NoAnswerWithin() =>
+        string.Create(CultureInfo.InvariantCulture, $"no answer within {_options.Timeout.TotalSeconds} s");
 
     /// <summary>
     /// A 5xx is the daemon failing; 408 and 429 are the daemon (or a proxy before it) too busy to answer. None of
@@ -118,7 +118,8 @@ public sealed partial class RatelordClient
     /// <summary>The result of one exchange: a response, or why there is none.</summary>
     /// <param name="Response">The response, when the daemon answered with a status that is not an outage.</param>
     /// <param name="Cause">
-    /// Why there is no usable answer: timeout, connection_failed, daemon_error or unreadable_answer.
+    /// Why there is no usable answer: timeout, connection_failed, daemon_error, unreadable_answer or not_ratelord
+    /// (another server answers at the address).
     /// </param>
     /// <param name="Detail">What happened, for a person: the socket error, the status, the time waited.</param>
     /// <param name="Error">The exception behind the failure, when there was one.</param>

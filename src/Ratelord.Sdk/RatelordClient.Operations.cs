@@ -115,6 +115,41 @@ public sealed partial class RatelordClient
             cancellationToken);
 
     /// <summary>
+    /// Reads one page of the events of one type, <c>GET /v1/events?type=</c>: the first events of that type after a
+    /// position, oldest first.
+    /// </summary>
+    /// <param name="type">The event type, for example <c>intent_decided</c>.</param>
+    /// <param name="after">The position to read after; 0 for the start of the log.</param>
+    /// <param name="limit">The most events to return, 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>
+    /// The page: <c>events</c>, <c>next_after</c> and <c>last_position</c>. The daemon reads a bounded stretch of the
+    /// log for each page, so a page may hold fewer than <paramref name="limit"/> events while more follow: read on
+    /// from <c>next_after</c> until it reaches <c>last_position</c>.
+    /// </returns>
+    /// <exception cref="RatelordRequestException">The daemon refused the query (400): an unknown type, say.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
+    public Task<JsonElement> GetEventsOfTypeAsync(
+        string type,
+        long after = 0,
+        int limit = 100,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+
+        return SendForJsonAsync(
+            HttpMethod.Get,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"v1/events?type={Uri.EscapeDataString(type)}&after={after}&limit={limit}"),
+            null,
+            "read its event log",
+            cancellationToken);
+    }
+
+    /// <summary>
     /// Follows the event log live (<c>GET /v1/events?stream=true</c>): yields each event after
     /// <paramref name="after"/> as soon as the daemon commits it, until cancelled.
     /// </summary>
@@ -146,9 +181,13 @@ public sealed partial class RatelordClient
             {
                 throw;
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            catch (HttpRequestException e)
             {
-                throw Unavailable("open its event stream", Exchange.Failed(ConnectionFailed, e.Message, e));
+                throw Unavailable("open its event stream", Exchange.Failed(ConnectionFailed, Describe(e), e));
+            }
+            catch (OperationCanceledException e)
+            {
+                throw Unavailable("open its event stream", Exchange.Failed(TimedOut, NoAnswerWithin(), e));
             }
         }
 
@@ -170,7 +209,7 @@ public sealed partial class RatelordClient
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        throw Unavailable("keep its event stream open", Exchange.Failed(ConnectionFailed, "the stream ended", null));
+        throw Unavailable("keep its event stream open", Exchange.Failed(DaemonError, "the stream ended", null));
     }
 
     /// <summary>Reads <c>GET /v1/intents</c>: the recent decisions, newest first.</summary>
@@ -306,17 +345,26 @@ public sealed partial class RatelordClient
                 return default;
             }
 
+            if (NotFromRatelord(method, path, response) is { } notJson)
+            {
+                throw Unavailable(action, Exchange.Failed(NotRatelord, notJson, null));
+            }
+
+            JsonElement answer;
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
                 using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
-
-                return document.RootElement.Clone();
+                answer = document.RootElement.Clone();
             }
             catch (JsonException e)
             {
                 throw Unavailable(action, Exchange.Failed(UnreadableAnswer, e.Message, e));
             }
+
+            return NotFromRatelord(method, path, answer) is { } why
+                ? throw Unavailable(action, Exchange.Failed(NotRatelord, why, null))
+                : answer;
         }
     }
 

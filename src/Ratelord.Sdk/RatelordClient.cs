@@ -250,18 +250,32 @@ public sealed partial class RatelordClient : IRatelordClient, ILoggingRatelordCl
             throw await RejectedAsync(HttpMethod.Get, path, response, cancellationToken);
         }
 
+        if (NotFromRatelord(HttpMethod.Get, path, response) is { } notJson)
+        {
+            throw Unavailable("read its health", Exchange.Failed(NotRatelord, notJson, null));
+        }
+
+        HealthAnswer answer;
         try
         {
-            var answer = await response.Content.ReadFromJsonAsync(
+            answer = await response.Content.ReadFromJsonAsync(
                     WireJsonContext.Default.HealthAnswer, cancellationToken)
                 ?? throw new JsonException("The daemon answered the health check with an empty body.");
-
-            return WireMapper.ToHealth(answer);
         }
         catch (JsonException e)
         {
             throw Unavailable("read its health", Exchange.Failed(UnreadableAnswer, e.Message, e));
         }
+
+        // A daemon of any version sends at least one of them; DaemonHealth reads either alone.
+        if (answer is { Status: null, Version: null })
+        {
+            var why = $"{Request(HttpMethod.Get, path)} answered without status and version";
+
+            throw Unavailable("read its health", Exchange.Failed(NotRatelord, why, null));
+        }
+
+        return WireMapper.ToHealth(answer);
     }
 
     private Decision Fallback(Intent intent, Exchange failure)
@@ -302,8 +316,16 @@ public sealed partial class RatelordClient : IRatelordClient, ILoggingRatelordCl
     }
 
     private RatelordUnavailableException Unavailable(string action, Exchange failure) => new(
-        $"The Ratelord daemon at {_baseAddress} could not {action} ({failure.Cause}: {failure.Detail}). Check that "
-        + "it runs (dotnet run --project src/Ratelord.Host) and that RatelordClientOptions.BaseAddress points at it.",
+        failure.Cause switch
+        {
+            // A refused connection says nothing about the daemon: it may not run there at all.
+            ConnectionFailed => $"Cannot reach the Ratelord daemon at {_baseAddress}: {failure.Detail}.",
+            TimedOut => $"The Ratelord daemon at {_baseAddress} did not {action} in time: {failure.Detail}.",
+            NotRatelord => $"{_baseAddress}: this is not a Ratelord daemon ({failure.Detail}).",
+            _ => $"The Ratelord daemon at {_baseAddress} could not {action} ({failure.Cause}: {failure.Detail}).",
+        }
+        + " Check that it runs (dotnet run --project src/Ratelord.Host) and that RatelordClientOptions.BaseAddress "
+        + "points at it.",
         failure.Error);
 
     private static Uri WithTrailingSlash(Uri address) =>

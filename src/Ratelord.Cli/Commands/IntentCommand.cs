@@ -43,10 +43,12 @@ internal sealed class IntentCommand : AsyncCommand<IntentCommand.Settings>
 
         [CommandOption("--cost <UNITS>")]
         [Description("Expected cost in the pools it draws from.")]
+        [TypeConverter(typeof(CostOption))]
         public double? Cost { get; init; }
 
         [CommandOption("--max-wait <SECONDS>")]
         [Description("The longest wait acceptable; 0 when the agent cannot wait.")]
+        [TypeConverter(typeof(MaxWaitOption))]
         public double? MaxWait { get; init; }
 
         public override ValidationResult Validate()

@@ -1,7 +1,5 @@
 using System.ComponentModel;
-using System.Globalization;
 using Ratelord.Cli.Commands;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Ratelord.Cli.Top;
@@ -18,13 +16,8 @@ internal sealed class TopCommand : AsyncCommand<TopCommand.Settings>
         [CommandOption("--refresh <SECONDS>")]
         [Description("How often to read the pools and vital signs. Default 1. Decisions appear as they are made.")]
         [DefaultValue(1.0)]
+        [TypeConverter(typeof(RefreshOption))]
         public double Refresh { get; init; } = 1.0;
-
-        public override ValidationResult Validate() =>
-            Refresh is < 0.1 or > 60
-                ? ValidationResult.Error(string.Create(
-                    CultureInfo.InvariantCulture, $"--refresh {Refresh} must be between 0.1 and 60 seconds."))
-                : base.Validate();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

@@ -6,13 +6,17 @@ using Ratelord.Host.Http;
 
 namespace Ratelord.Host.Endpoints;
 
-/// <summary><c>GET /v1/events</c>: pages of the log, or with <c>stream=true</c> a live server-sent stream.</summary>
+/// <summary>
+/// <c>GET /v1/events</c>: pages of the log, or with <c>stream=true</c> a live server-sent stream; with <c>type</c>,
+/// only the events of that type.
+/// </summary>
 public static class EventEndpoints
 {
     public static void MapEventEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/events", GetAsync)
             .WithName("ReadEvents")
-            .WithSummary("A page of the event log, or with stream=true the log live as server-sent events.")
+            .WithSummary(
+                "A page of the event log, or with stream=true the log live as server-sent events; type keeps one type.")
             .Produces<EventPageResponse>()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -46,27 +50,77 @@ public static class EventEndpoints
             var other => throw new ApiProblemException(400, "invalid_query", $"stream '{other}' must be true or false.", "stream"),
         };
 
+        var type = ParseType(query["type"]);
+
         if (stream)
         {
-            await StreamAsync(context, writer, after, cancellationToken);
+            await StreamAsync(context, writer, after, type, cancellationToken);
 
             return;
         }
 
-        var events = new List<EventResponse>();
-        await foreach (var envelope in writer.Store.ReadAsync(after, limit, cancellationToken))
-        {
-            events.Add(EventResponse.From(envelope));
-        }
-
-        var next = events.Count > 0 ? events[^1].Position : after;
+        var (events, next) = type is null
+            ? await ReadPageAsync(writer, after, limit, cancellationToken)
+            : await ReadPageOfTypeAsync(writer, after, limit, type, cancellationToken);
         await context.Response.WriteAsJsonAsync(
             new EventPageResponse(events, next, writer.Feed.LastPosition),
             ApiJson.Responses,
             cancellationToken);
     }
 
-    private static async Task StreamAsync(HttpContext context, CommandWriter writer, long after, CancellationToken cancellationToken)
+    private static async Task<(List<EventResponse> Events, long Next)> ReadPageAsync(
+        CommandWriter writer,
+        long after,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<EventResponse>();
+        await foreach (var envelope in writer.Store.ReadAsync(after, limit, cancellationToken))
+        {
+            events.Add(EventResponse.From(envelope));
+        }
+
+        return (events, events.Count > 0 ? events[^1].Position : after);
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> events of a type after a position, reading at most
+    /// <see cref="RequestLimits.MaxEventScan"/> events of the log. The page's next position is the last event read,
+    /// whether it matched or not, so that reading on from it misses nothing and reads nothing twice.
+    /// </summary>
+    private static async Task<(List<EventResponse> Events, long Next)> ReadPageOfTypeAsync(
+        CommandWriter writer,
+        long after,
+        int limit,
+        string type,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<EventResponse>();
+        var next = after;
+        await foreach (var envelope in writer.Store.ReadAsync(after, RequestLimits.MaxEventScan, cancellationToken))
+        {
+            next = envelope.Position;
+            if (envelope.Type != type)
+            {
+                continue;
+            }
+
+            events.Add(EventResponse.From(envelope));
+            if (events.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return (events, next);
+    }
+
+    private static async Task StreamAsync(
+        HttpContext context,
+        CommandWriter writer,
+        long after,
+        string? type,
+        CancellationToken cancellationToken)
     {
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -78,11 +132,16 @@ public static class EventEndpoints
             {
                 await foreach (var envelope in writer.Store.ReadAsync(after, RequestLimits.MaxEventPage, cancellationToken))
                 {
+                    after = envelope.Position;
+                    if (type is not null && envelope.Type != type)
+                    {
+                        continue;
+                    }
+
                     var json = JsonSerializer.Serialize(EventResponse.From(envelope), ApiJson.Responses);
                     await context.Response.WriteAsync(
                         $"id: {envelope.Position.ToString(CultureInfo.InvariantCulture)}\nevent: {envelope.Type}\ndata: {json}\n\n",
                         cancellationToken);
-                    after = envelope.Position;
                 }
 
                 await context.Response.Body.FlushAsync(cancellationToken);
@@ -103,6 +162,22 @@ public static class EventEndpoints
         {
             // The client went away; nothing to answer.
         }
+    }
+
+    /// <summary>An event type by its wire name, or null when none is asked for; an unknown name is refused.</summary>
+    private static string? ParseType(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var known = string.Join(", ", EventTypes.Names.Order(StringComparer.Ordinal));
+
+        return EventTypes.TypeOf(text) is not null
+            ? text
+            : throw new ApiProblemException(
+                400, "invalid_query", $"type '{text}' is not an event type; one of: {known}.", "type");
     }
 
     private static long ParseLong(string? text, string field, long fallback)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Ratelord.Tests.Infrastructure;
 
@@ -32,6 +33,73 @@ public sealed class EventsCommandTests(SeededDaemon daemon)
         Assert.All(events, e => Assert.Equal("intent_decided", e.Text("type")));
         Assert.Contains(events, e => e.Text("agent_id") == SeededDaemon.DeniedAgent
             && e.GetProperty("payload").Text("verdict") == "deny_with_reason");
+    }
+
+    [Fact]
+    public async Task Events_TypeWithLimit_ShowsTheLatestEventsOfThatType()
+    {
+        // Events of other types after the latest decision: a filter applied after the limit would find none.
+        await daemon.Http.SubmitIntentAsync("events-latest", "pat:ci-bot", urgency: "high");
+        for (var i = 0; i < 5; i++)
+        {
+            await daemon.Http.RegisterIdentityAsync($"pat:events-latest-{i}");
+        }
+
+        var decided = await DecisionPositionsAsync();
+
+        var run = await Ratelord.RunAsync(
+            "events", "--url", daemon.Url, "--type", "intent_decided", "--limit", "3", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var events = run.Json().GetProperty("events").EnumerateArray().ToList();
+        Assert.All(events, e => Assert.Equal("intent_decided", e.Text("type")));
+        Assert.Equal(decided.TakeLast(3), events.Select(e => e.GetProperty("position").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Events_TypeWithLimit_Table_ShowsThatManyRows()
+    {
+        await daemon.Http.RegisterIdentityAsync($"pat:events-table-{Guid.NewGuid():N}"[..24]);
+
+        var run = await Ratelord.RunAsync("events", "--url", daemon.Url, "--type", "intent_decided", "--limit", "3");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(3, run.Output.Split('\n').Count(l => l.Contains("intent_decided", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Events_TypeWithAfterAndLimit_ShowsTheFirstEventsOfThatTypeAfterThePosition()
+    {
+        var decided = await DecisionPositionsAsync();
+
+        var run = await Ratelord.RunAsync(
+            "events", "--url", daemon.Url, "--after", "0", "--type", "intent_decided", "--limit", "2", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = run.Json();
+        var positions = json.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("position").GetInt64());
+        Assert.Equal(decided.Take(2), positions);
+        Assert.Equal(decided[1], json.GetProperty("next_after").GetInt64());
+
+        var after = decided[1].ToString(CultureInfo.InvariantCulture);
+        var next = await Ratelord.RunAsync(
+            "events", "--url", daemon.Url, "--after", after, "--type", "intent_decided", "--limit", "1", "--json");
+
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Equal(
+            decided[2],
+            next.Json().GetProperty("events").EnumerateArray().Single().GetProperty("position").GetInt64());
+    }
+
+    [Fact]
+    public async Task Events_UnknownType_IsRefusedByTheDaemon()
+    {
+        var run = await Ratelord.RunAsync("events", "--url", daemon.Url, "--type", "intent_decidd");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var line = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("intent_decidd", line);
+        Assert.Contains("intent_decided", line);
     }
 
     [Fact]
@@ -97,6 +165,13 @@ public sealed class EventsCommandTests(SeededDaemon daemon)
         await reader;
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await errors}");
     }
+
+    private async Task<List<long>> DecisionPositionsAsync() =>
+        [
+            .. (await daemon.Http.ReadAllEventsAsync())
+                .Where(e => e.Text("type") == "intent_decided")
+                .Select(e => e.GetProperty("position").GetInt64()),
+        ];
 
     private static int Count(List<string> lines)
     {

@@ -52,8 +52,9 @@ public sealed class StatusCommandTests(SeededDaemon daemon)
         Assert.Equal(3, run.ExitCode);
         Assert.Equal("", run.Output);
         var line = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("ratelord: ", line);
-        Assert.Contains("127.0.0.1:1", line);
+        Assert.StartsWith(
+            "ratelord: Cannot reach the Ratelord daemon at http://127.0.0.1:1/: connection refused.", line);
+        Assert.Contains("Is ratelord-d running there?", line);
     }
 
     [Fact]

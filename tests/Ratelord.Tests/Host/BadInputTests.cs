@@ -158,6 +158,8 @@ public sealed class BadInputTests : IAsyncLifetime
         ["events with a limit beyond 32 bits"] = Query("limit=4294967297", "limit"),
         ["events with a limit that is not a number"] = Query("limit=ten", "limit"),
         ["events with stream neither true nor false"] = Query("stream=maybe", "stream"),
+        ["events of a type that does not exist"] = Query("type=intent_decidd", "type"),
+        ["events of a type streamed"] = Query("stream=true&type=decided", "type"),
         ["identity registered twice"] = new(
             (http, _) => http.PostJsonAsync(
                 "/v1/identities", new { IdentityId = Identity, Kind = "pat", Provider = "github" }),

@@ -240,6 +240,38 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_OfOneType_ArePagedWithAfterAndLimit()
+    {
+        await Http.RegisterIdentityAsync("pat:typed");
+        for (var i = 0; i < 3; i++)
+        {
+            await Http.SubmitIntentAsync($"agent-{i}", "pat:typed");
+            await Http.RegisterIdentityAsync($"pat:typed-{i}");
+        }
+
+        var decided = (await Http.ReadAllEventsAsync())
+            .Where(e => e.Text("type") == "intent_decided")
+            .Select(e => e.GetProperty("position").GetInt64())
+            .ToList();
+
+        var first = await Http.GetJsonAsync("/v1/events?type=intent_decided&limit=2");
+        var next = first.GetProperty("next_after").GetInt64();
+        var rest = await Http.GetJsonAsync($"/v1/events?type=intent_decided&after={next}&limit=1000");
+
+        Assert.Equal(3, decided.Count);
+        Assert.Equal(decided[..2], Positions(first));
+        Assert.Equal(decided[1], next);
+        Assert.Equal(decided[2..], Positions(rest));
+        Assert.Equal(rest.GetProperty("last_position").GetInt64(), rest.GetProperty("next_after").GetInt64());
+        Assert.All(
+            rest.GetProperty("events").EnumerateArray().Concat(first.GetProperty("events").EnumerateArray()),
+            e => Assert.Equal("intent_decided", e.Text("type")));
+
+        static List<long> Positions(JsonElement page) =>
+            [.. page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("position").GetInt64())];
+    }
+
+    [Fact]
     public async Task EventStream_DeliversAnEventAppendedAfterItOpened()
     {
         await Http.RegisterIdentityAsync("pat:live");

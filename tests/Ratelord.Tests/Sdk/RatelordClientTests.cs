@@ -398,6 +398,23 @@ public sealed class RatelordClientTests : IDisposable
         Assert.Equal(new DaemonHealth("ok", "0.1.0", TimeSpan.FromSeconds(12.5), 42), health);
     }
 
+    [Fact]
+    public async Task Reads_ThrowUnavailable_WhenAnotherServerAnswersWithoutTheDaemonsFields()
+    {
+        await using var daemon = await StubDaemon.AnsweringAsync(200, "{}");
+        var client = Client(daemon.Address);
+        var cancellation = TestContext.Current.CancellationToken;
+
+        var health = await Assert.ThrowsAsync<RatelordUnavailableException>(() => client.GetHealthAsync(cancellation));
+        var pools = await Assert.ThrowsAsync<RatelordUnavailableException>(() => client.GetPoolsAsync(cancellation));
+
+        Assert.Contains(
+            "this is not a Ratelord daemon (GET /v1/health answered without status and version)",
+            health.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("(GET /v1/pools answered without as_of and pools)", pools.Message, StringComparison.Ordinal);
+    }
+
     private RatelordClient Client(Uri address) =>
         new(_http, new RatelordClientOptions { BaseAddress = address }, _log, _time);
 
