@@ -527,7 +527,9 @@ async function renderPolicy() {
     h('div', { class: 'panel' }, h('h2', {}, 'Last reload'),
       reload
         ? h('div', {}, `${when(reload.at)} from ${reload.source}, version ${reload.version}: `,
-          reload.accepted ? badge('status', 'ok') : badge('verdict', 'deny_with_reason'),
+          reload.accepted
+            ? h('span', { class: 'badge status-ok' }, 'accepted')
+            : h('span', { class: 'badge status-critical' }, 'refused'),
           reload.errors.length ? h('ul', { class: 'errors' }, reload.errors.map((e) => h('li', {}, e))) : null)
         : h('div', { class: 'muted' }, 'No policy file: the built-in policy is in force.')),
     h('div', { class: 'panel' }, h('h2', {}, 'Rules'), h('table', {},
