@@ -83,13 +83,7 @@ public static class IntentDecider
         }
 
         var wantsSwitch = verdict.Strictest == RuleAction.Switch && (plan.Start is null || plan.Start > now);
-
-        // An agent that cannot wait as long as its own identity needs would be refused: another identity that
-        // can serve it now is better than a refusal, as it is when capacity would refuse outright.
-        var waitsTooLong = plan.Start is { } earliest
-            && command.MaxWaitSeconds is { } longest
-            && (earliest - now).TotalSeconds > longest;
-        if (plan.Start is null || wantsSwitch || waitsTooLong)
+        if (plan.Start is null || wantsSwitch)
         {
             if (SwitchTarget(command, identity, state, options, now, reserve) is { } target)
             {

@@ -291,22 +291,4 @@ public sealed class IntentDeciderTests
         Assert.Equal((5000, 4989), (_engine.Pool("pat:a").Limit, _engine.Pool("pat:a").Remaining));
         Assert.Single(_engine.State.Pools.All);
     }
-
-    [Fact]
-    public void Intent_ThatCannotWaitForItsIdentitysReset_IsSwitchedToAnIdentityWithRoom_NotDenied()
-    {
-        _engine.Register("pat:a");
-        _engine.Register("pat:b");
-        _engine.ObserveGitHub("pat:a", limit: 5000, remaining: 0, resetIn: TimeSpan.FromMinutes(30));
-        _engine.ObserveGitHub("pat:b", limit: 5000, remaining: 4500, resetIn: TimeSpan.FromMinutes(30));
-
-        var hurried = _engine.Submit("pat:a", maxWait: 0);
-        var patient = _engine.Submit("pat:a");
-
-        Assert.Equal(Verdict.ApproveWithModifications, hurried.Verdict);
-        Assert.Equal("pat:b", hurried.IdentitySwitch);
-        Assert.Equal(ReasonCodes.IdentitySwitched, hurried.Reason);
-        Assert.Null(patient.IdentitySwitch);
-        Assert.True(patient.WaitSeconds > 0 || patient.DeferUntil > _engine.Now, "a patient intent waits on pat:a");
-    }
 }

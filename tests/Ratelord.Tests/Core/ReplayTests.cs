@@ -90,7 +90,7 @@ public abstract class ReplayTests : IAsyncLifetime
 
         Assert.Equal(Verdict.Approve, _decisions["a1"].Verdict);
         Assert.Equal(Verdict.ApproveWithModifications, _decisions["a4-wait"].Verdict);
-        Assert.Equal(ReasonCodes.IdentitySwitched, _decisions["a5-no-wait"].Reason);
+        Assert.Equal(ReasonCodes.WaitTooLong, _decisions["a5-no-wait"].Reason);
         Assert.Equal(ReasonCodes.UnknownIdentity, _decisions["unknown"].Reason);
         Assert.Equal(Verdict.Approve, _decisions["o-probe"].Verdict);
         Assert.Equal(ReasonCodes.PoolUnobserved, _decisions["o-second"].Reason);
