@@ -81,9 +81,11 @@ internal static class Program
             .WithDescription("Is the daemon healthy: state, version, uptime, overall risk, decisions, latency, log.")
             .WithExample("status", "--url", "http://127.0.0.1:8090");
         config.AddCommand<PoolsCommand>("pools")
-            .WithDescription("Every pool: remaining and limit, reserved, burn rate, P99 time to exhaustion, reset, status.");
+            .WithDescription(
+                "Every pool: remaining and limit, reserved, burn rate, P99 time to exhaustion, reset, status.");
         config.AddCommand<ForecastsCommand>("forecasts")
-            .WithDescription("Each pool's forecast: burn rate, TTE at P50/P90/P99, time to reset, P(exhaustion), margin.");
+            .WithDescription(
+                "Each pool's forecast: burn rate, TTE at P50/P90/P99, time to reset, P(exhaustion), margin.");
         config.AddCommand<EventsCommand>("events")
             .WithDescription("The event log: the latest events, from a position, or live with --follow.")
             .WithExample("events", "--type", "intent_decided", "--follow");
@@ -102,13 +104,16 @@ internal static class Program
         config.AddBranch("policy", policy =>
         {
             policy.SetDescription("The policy in force: show it, check a file, reload it.");
-            policy.AddCommand<PolicyShowCommand>("show").WithDescription("Show the policy in force and its last reload.");
+            policy.AddCommand<PolicyShowCommand>("show")
+                .WithDescription("Show the policy in force and its last reload.");
             policy.AddCommand<PolicyValidateCommand>("validate")
                 .WithDescription("Have the daemon check a policy file without applying it.");
-            policy.AddCommand<PolicyReloadCommand>("reload").WithDescription("Have the daemon reload its policy file now.");
+            policy.AddCommand<PolicyReloadCommand>("reload")
+                .WithDescription("Have the daemon reload its policy file now.");
         });
         config.AddCommand<ReplayCommand>("replay")
-            .WithDescription("With --verify: rebuild the projections from the log and compare them with the live ones.");
+            .WithDescription(
+                "With --verify: rebuild the projections from the log and compare them with the live ones.");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("CSV of usage or of decisions over a time range, from the event log.")
             .WithExample("report", "--kind", "decisions", "--from", "24h", "-o", "decisions.csv");
@@ -163,7 +168,8 @@ internal static class Program
     {
         var advice = message.IndexOf(" Check that", StringComparison.Ordinal);
 
-        return (advice > 0 ? message[..advice] : message) + " Is ratelord-d running there? Point --url (or RATELORD_URL) at it.";
+        return (advice > 0 ? message[..advice] : message)
+            + " Is ratelord-d running there? Point --url (or RATELORD_URL) at it.";
     }
 
     private static string Refused(RatelordRequestException refused)
@@ -179,5 +185,8 @@ internal static class Program
             + $"{refused.Detail ?? refused.Title ?? "no detail given"}{fields}";
     }
 
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+    private static string OneLine(string text) => string.Join(
+        ' ',
+        text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim()));
 }

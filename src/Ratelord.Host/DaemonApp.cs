@@ -24,7 +24,9 @@ public static class DaemonApp
     /// Opens the log, replays it, and returns the started application. The caller stops and
     /// disposes it; the log is closed with it.
     /// </summary>
-    public static async Task<WebApplication> StartAsync(DaemonSettings settings, CancellationToken cancellationToken = default)
+    public static async Task<WebApplication> StartAsync(
+        DaemonSettings settings,
+        CancellationToken cancellationToken = default)
     {
         // A policy file that does not load stops the start: the daemon never runs on a policy other than the one given.
         var policy = settings.PolicyPath is { } policyPath
@@ -88,7 +90,8 @@ public static class DaemonApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ratelord.Daemon");
         var replayed = await writer.ReadAsync(state => state.EventCount, cancellationToken);
         HostLog.Replayed(logger, DaemonInfo.Version, replayed, store.Kind, store.Path, writer.Feed.LastPosition);
-        await app.Services.GetRequiredService<IMediator>().Send(new StartSystem(DaemonInfo.Version, store.Kind), cancellationToken);
+        await app.Services.GetRequiredService<IMediator>()
+            .Send(new StartSystem(DaemonInfo.Version, store.Kind), cancellationToken);
         if (settings.PolicyPath is not null)
         {
             await app.Services.GetRequiredService<PolicyWatcher>().ReloadAsync("start", cancellationToken);

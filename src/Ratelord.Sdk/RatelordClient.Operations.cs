@@ -17,7 +17,9 @@ public sealed partial class RatelordClient
     /// <summary>Reads <c>GET /v1/health</c> as the daemon answers it: status, version, uptime, log, policy.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The daemon's answer.</returns>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     /// <exception cref="RatelordRequestException">The daemon refused the request.</exception>
     public Task<JsonElement> GetHealthReportAsync(CancellationToken cancellationToken = default) =>
         SendForJsonAsync(HttpMethod.Get, "v1/health", null, "read its health", cancellationToken);
@@ -47,7 +49,9 @@ public sealed partial class RatelordClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The daemon's answer.</returns>
     /// <exception cref="RatelordRequestException">No such pool (404).</exception>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     public Task<JsonElement> GetPoolDetailAsync(string poolId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(poolId);
@@ -99,14 +103,21 @@ public sealed partial class RatelordClient
             cancellationToken);
     }
 
-    /// <summary>Reads one page of the event log, <c>GET /v1/events</c>: events after a position, oldest first.</summary>
+    /// <summary>
+    /// Reads one page of the event log, <c>GET /v1/events</c>: events after a position, oldest first.
+    /// </summary>
     /// <param name="after">The position to read after; 0 for the start of the log.</param>
     /// <param name="limit">The most events to return, 1 to 1000.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The page: <c>events</c>, <c>next_after</c> and <c>last_position</c>.</returns>
     /// <exception cref="RatelordRequestException">The daemon refused the query (400).</exception>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
-    public Task<JsonElement> GetEventsAsync(long after = 0, int limit = 100, CancellationToken cancellationToken = default) =>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
+    public Task<JsonElement> GetEventsAsync(
+        long after = 0,
+        int limit = 100,
+        CancellationToken cancellationToken = default) =>
         SendForJsonAsync(
             HttpMethod.Get,
             string.Create(CultureInfo.InvariantCulture, $"v1/events?after={after}&limit={limit}"),
@@ -196,11 +207,15 @@ public sealed partial class RatelordClient
             if (!response.IsSuccessStatusCode)
             {
                 throw IsOutage(response.StatusCode)
-                    ? Unavailable("open its event stream", Exchange.Failed(DaemonError, $"status {(int)response.StatusCode}", null))
+                    ? Unavailable(
+                        "open its event stream",
+                        Exchange.Failed(DaemonError, $"status {(int)response.StatusCode}", null))
                     : await RejectedAsync(HttpMethod.Get, path, response, cancellationToken);
             }
 
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+            using var reader = new StreamReader(
+                await response.Content.ReadAsStreamAsync(cancellationToken),
+                Encoding.UTF8);
             await foreach (var item in ReadServerSentEventsAsync(reader, cancellationToken))
             {
                 yield return item;
@@ -217,7 +232,9 @@ public sealed partial class RatelordClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The daemon's answer: <c>decisions</c>, each with agent, identity, verdict, reason and pools.</returns>
     /// <exception cref="RatelordRequestException">The daemon refused the query (400).</exception>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     public Task<JsonElement> ListDecisionsAsync(int limit = 100, CancellationToken cancellationToken = default) =>
         SendForJsonAsync(
             HttpMethod.Get,
@@ -234,7 +251,9 @@ public sealed partial class RatelordClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The daemon's explanation.</returns>
     /// <exception cref="RatelordRequestException">No such intent (404).</exception>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     public Task<JsonElement> ExplainDecisionAsync(Guid intentId, CancellationToken cancellationToken = default) =>
         SendForJsonAsync(
             HttpMethod.Get,
@@ -243,14 +262,18 @@ public sealed partial class RatelordClient
             $"explain intent {intentId}",
             cancellationToken);
 
-    /// <summary>Reads <c>GET /v1/graph</c>: scopes, agents, identities, pools and providers, and who draws from what.</summary>
+    /// <summary>
+    /// Reads <c>GET /v1/graph</c>: scopes, agents, identities, pools and providers, and who draws from what.
+    /// </summary>
     /// <inheritdoc cref="GetHealthReportAsync" path="/param"/>
     /// <inheritdoc cref="GetHealthReportAsync" path="/returns"/>
     /// <inheritdoc cref="GetHealthReportAsync" path="/exception"/>
     public Task<JsonElement> GetGraphAsync(CancellationToken cancellationToken = default) =>
         SendForJsonAsync(HttpMethod.Get, "v1/graph", null, "read its constraint graph", cancellationToken);
 
-    /// <summary>Reads <c>GET /v1/policy</c>: the policy in force, its rules and workloads, and the last reload.</summary>
+    /// <summary>
+    /// Reads <c>GET /v1/policy</c>: the policy in force, its rules and workloads, and the last reload.
+    /// </summary>
     /// <inheritdoc cref="GetHealthReportAsync" path="/param"/>
     /// <inheritdoc cref="GetHealthReportAsync" path="/returns"/>
     /// <inheritdoc cref="GetHealthReportAsync" path="/exception"/>
@@ -265,7 +288,9 @@ public sealed partial class RatelordClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The policy in force after the reload, with <c>last_reload</c>.</returns>
     /// <exception cref="RatelordRequestException">The daemon runs without a policy file (409).</exception>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     public Task<JsonElement> ReloadPolicyAsync(CancellationToken cancellationToken = default) =>
         SendForJsonAsync(
             HttpMethod.Post,
@@ -282,7 +307,9 @@ public sealed partial class RatelordClient
     /// <param name="source">The name errors refer to, such as the file's path; null for <c>policy</c>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The verdict: <c>valid</c>, <c>version</c> and every error.</returns>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     public Task<JsonElement> ValidatePolicyAsync(
         string text,
         string? source = null,
@@ -315,7 +342,9 @@ public sealed partial class RatelordClient
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The comparison: <c>equal</c>, the position compared at, and the entries that differ.</returns>
-    /// <exception cref="RatelordUnavailableException">The daemon could not be reached, failed, or answered badly.</exception>
+    /// <exception cref="RatelordUnavailableException">
+    /// The daemon could not be reached, failed, or answered badly.
+    /// </exception>
     public Task<JsonElement> VerifyReplayAsync(CancellationToken cancellationToken = default) =>
         SendForJsonAsync(HttpMethod.Post, "v1/replay/verify", null, "verify its replay", cancellationToken);
 
@@ -382,7 +411,8 @@ public sealed partial class RatelordClient
         {
             return await reader.ReadLineAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or HttpRequestException
+            && !cancellationToken.IsCancellationRequested)
         {
             throw new RatelordUnavailableException($"The Ratelord daemon's event stream broke: {e.Message}", e);
         }
@@ -399,7 +429,8 @@ public sealed partial class RatelordClient
         {
             if (line.Length == 0)
             {
-                if (data.Length > 0 && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
+                if (data.Length > 0
+                    && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
                 {
                     JsonElement payload;
                     try
@@ -410,7 +441,8 @@ public sealed partial class RatelordClient
                     catch (JsonException e)
                     {
                         throw new RatelordUnavailableException(
-                            $"The Ratelord daemon sent an event that is not JSON at position {position}: {e.Message}", e);
+                            $"The Ratelord daemon sent an event that is not JSON at position {position}: {e.Message}",
+                            e);
                     }
 
                     yield return new DaemonEvent(position, type ?? "message", payload);

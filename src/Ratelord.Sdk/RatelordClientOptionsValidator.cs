@@ -55,7 +55,8 @@ public sealed class RatelordClientOptionsValidator : IValidateOptions<RatelordCl
         {
             errors.Add(
                 $"Ratelord:MaxRetryAttempts {options.MaxRetryAttempts} is out of range; set it from 0 (no retries) to "
-                + $"{RatelordClientOptions.MaxMaxRetryAttempts} (default {RatelordClientOptions.DefaultMaxRetryAttempts}).");
+                + $"{RatelordClientOptions.MaxMaxRetryAttempts} "
+                + $"(default {RatelordClientOptions.DefaultMaxRetryAttempts}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -47,13 +47,17 @@ public sealed class RatelordDeniedException : RatelordException
     /// <summary>The intent that was denied; null when built from a message alone.</summary>
     public Intent? Intent { get; }
 
-    /// <summary>Why: a machine-readable code from <see cref="DecisionReasons"/>, for example <c>pool_exhausted</c>.</summary>
+    /// <summary>
+    /// Why: a machine-readable code from <see cref="DecisionReasons"/>, for example <c>pool_exhausted</c>.
+    /// </summary>
     public string? Reason => Decision?.Reason;
 
     /// <summary>How long until asking again may succeed; null when no retry time is known.</summary>
     public TimeSpan? RetryAfter => Decision?.RetryAfter;
 
-    /// <summary>True when the daemon could not be reached and the SDK, failing closed, denied the call itself.</summary>
+    /// <summary>
+    /// True when the daemon could not be reached and the SDK, failing closed, denied the call itself.
+    /// </summary>
     public bool IsDaemonUnreachable => Reason == DecisionReasons.DaemonUnreachable;
 
     private static string Describe(Decision decision, Intent? intent)

@@ -28,7 +28,9 @@ public sealed class RatelordLease : RateLimitLease, IAsyncDisposable
     private Outcome _outcome;
     private int _released;
 
-    /// <summary>Creates a lease for a decision; disposing it reports <paramref name="defaultOutcome"/> unless set.</summary>
+    /// <summary>
+    /// Creates a lease for a decision; disposing it reports <paramref name="defaultOutcome"/> unless set.
+    /// </summary>
     internal RatelordLease(
         IRatelordClient client,
         Intent intent,

@@ -125,7 +125,8 @@ public static class RatelordServiceCollectionExtensions
         Delay = TimeSpan.FromMilliseconds(200),
         ShouldRetryAfterHeader = true,
         ShouldHandle = arguments => ValueTask.FromResult(
-            arguments.Outcome.Result?.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests),
+            arguments.Outcome.Result?.StatusCode
+                is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests),
     };
 
     /// <summary>Marks that the daemon's HTTP client and its pipeline are registered, so they are added once.</summary>

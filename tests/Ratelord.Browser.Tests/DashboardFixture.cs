@@ -35,7 +35,10 @@ public sealed class DashboardFixture : IAsyncLifetime
         "github/core@pat:ci-bot", "github/search@pat:ci-bot", "github/core@pat:crawler", "openai/requests@key:openai",
     ];
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ratelord-browser-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Path.Combine(
+        Path.GetTempPath(),
+        "ratelord-browser-tests",
+        Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
@@ -86,7 +89,10 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>A fresh page, 1400 × 900, whose script errors are collected.</summary>
     public async Task<(IPage Page, List<string> Errors)> OpenAsync(string hash)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
         page.Console += (_, message) =>
@@ -235,7 +241,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != expected)
         {
-            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
+            throw new InvalidOperationException(
+                $"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
         }
 
         using var document = JsonDocument.Parse(text);

@@ -35,7 +35,8 @@ public sealed class DashboardTests(DashboardFixture dashboard) : IClassFixture<D
     public async Task Decisions_ADecisionMadeDuringTheTest_AppearsInTheLiveListWithinASecond_WithoutAReload()
     {
         var (page, errors) = await dashboard.OpenAsync("#/decisions");
-        await Assertions.Expect(page.Locator("#decisions-table tr[data-verdict='deny_with_reason']").First).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.Locator("#decisions-table tr[data-verdict='deny_with_reason']").First)
+            .ToBeVisibleAsync(Visible);
         await Assertions.Expect(page.Locator("#live[data-live='true']")).ToBeVisibleAsync(Visible);
         await page.EvaluateAsync("() => { window.__sameDocument = true; }");
 
@@ -48,20 +49,24 @@ public sealed class DashboardTests(DashboardFixture dashboard) : IClassFixture<D
         var shownAfter = decidedAt.Elapsed;
 
         Assert.True(shownAfter <= LiveWithin, $"shown after {shownAfter.TotalMilliseconds} ms");
-        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was not reloaded");
+        Assert.True(
+            await page.EvaluateAsync<bool>("() => window.__sameDocument === true"),
+            "the page was not reloaded");
         await Assertions.Expect(row).ToContainTextAsync(agent);
         await Assertions.Expect(row.Locator(".badge.verdict-approve")).ToBeVisibleAsync();
         await DashboardFixture.ScreenshotAsync(page, "decisions");
 
         // Each decision opens its explanation; the filters narrow the list.
         await row.ClickAsync();
-        await Assertions.Expect(page.Locator("#explanation")).ToContainTextAsync("Approved", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#explanation"))
+            .ToContainTextAsync("Approved", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#drawer-body")).ToContainTextAsync(agent);
         await DashboardFixture.ScreenshotAsync(page, "decision-explanation");
         await page.ClickAsync("#drawer-close");
         await page.SelectOptionAsync("#f-verdict", "deny_with_reason");
         await Assertions.Expect(row).ToBeHiddenAsync();
-        await Assertions.Expect(page.Locator("#decisions-table tr[data-verdict='deny_with_reason']").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#decisions-table tr[data-verdict='deny_with_reason']").First)
+            .ToBeVisibleAsync();
         Assert.Empty(errors);
     }
 

@@ -6,7 +6,9 @@ using Spectre.Console.Cli;
 
 namespace Ratelord.Cli.Commands;
 
-/// <summary><c>ratelord events</c>: the event log, the latest events or from a position, and live with --follow.</summary>
+/// <summary>
+/// <c>ratelord events</c>: the event log, the latest events or from a position, and live with --follow.
+/// </summary>
 internal sealed class EventsCommand : AsyncCommand<EventsCommand.Settings>
 {
     internal sealed class Settings : GlobalSettings
@@ -31,7 +33,10 @@ internal sealed class EventsCommand : AsyncCommand<EventsCommand.Settings>
         public bool Follow { get; init; }
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         var client = Daemon.Connect(settings);
         if (settings.Follow)
@@ -258,7 +263,9 @@ internal sealed class EventsCommand : AsyncCommand<EventsCommand.Settings>
     {
         if (!settings.Json)
         {
-            AnsiConsole.MarkupLine($"[grey]Following the log of {Format.Escape(settings.DaemonUrl.ToString())} after position {after}; Ctrl+C to stop.[/]");
+            AnsiConsole.MarkupLine(
+                $"[grey]Following the log of {Format.Escape(settings.DaemonUrl.ToString())} "
+                + $"after position {after}; Ctrl+C to stop.[/]");
         }
 
         try

@@ -29,7 +29,11 @@ internal sealed class ForecastsCommand : AsyncCommand<GlobalSettings>
         {
             // A daemon without GET /v1/forecasts still reports each pool's decision forecast in GET /v1/pools.
             answer = await client.GetPoolsAsync(cancellationToken);
-            rows = [.. answer.Items("pools").Select(p => (p.Str("pool_id") ?? "?", p.Get("forecast") ?? default, (string?)null))];
+            rows =
+            [
+                .. answer.Items("pools")
+                    .Select(p => (p.Str("pool_id") ?? "?", p.Get("forecast") ?? default, (string?)null)),
+            ];
         }
 
         if (settings.Json)
@@ -64,7 +68,8 @@ internal sealed class ForecastsCommand : AsyncCommand<GlobalSettings>
             table.AddRow(
                 Format.Escape(poolId),
                 Format.Escape(forecast.Str("model")) + (second is null ? "" : $"\n[grey]{Format.Escape(second)}[/]"),
-                $"{Format.Number(forecast.NumAt("burn_rate.mean") * 60, 2)} (±{Format.Number(forecast.NumAt("burn_rate.stddev") * 60, 2)})",
+                $"{Format.Number(forecast.NumAt("burn_rate.mean") * 60, 2)} "
+                    + $"(±{Format.Number(forecast.NumAt("burn_rate.stddev") * 60, 2)})",
                 Format.Duration(forecast.NumAt("tte.p50_s")),
                 Format.Duration(forecast.NumAt("tte.p90_s")),
                 Format.Duration(forecast.NumAt("tte.p99_s")),

@@ -30,7 +30,8 @@ internal class GlobalSettings : CommandSettings
         if (text is { Length: > 0 }
             && (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            return ValidationResult.Error($"--url '{text}' is not an http:// or https:// address, such as {DefaultUrl}.");
+            return ValidationResult.Error(
+                $"--url '{text}' is not an http:// or https:// address, such as {DefaultUrl}.");
         }
 
         return ValidationResult.Success();

@@ -51,9 +51,14 @@ internal sealed class IdentityAddCommand : AsyncCommand<IdentityAddCommand.Setti
         }
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
-        static (string, string) Split(string pair) => (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        static (string, string) Split(string pair) => (
+            pair[..pair.IndexOf('=', StringComparison.Ordinal)],
+            pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
 
         var registration = new IdentityRegistration(settings.IdentityId, settings.Kind!, settings.Provider!)
         {
@@ -93,7 +98,10 @@ internal sealed class IdentityAddCommand : AsyncCommand<IdentityAddCommand.Setti
 /// <summary><c>ratelord identity list</c>: the registered identities.</summary>
 internal sealed class IdentityListCommand : AsyncCommand<GlobalSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        GlobalSettings settings,
+        CancellationToken cancellationToken)
     {
         var answer = await Daemon.Connect(settings).ListIdentitiesAsync(cancellationToken);
         if (settings.Json)
@@ -123,7 +131,9 @@ internal sealed class IdentityListCommand : AsyncCommand<GlobalSettings>
                 Format.Escape(identity.Str("identity_id")),
                 Format.Escape(identity.Str("kind")),
                 Format.Escape(identity.Str("provider")),
-                Format.Escape(string.Join(", ", identity.Items("pools").Select(p => $"{p.Str("pool")}={p.Str("shared_key")}"))),
+                Format.Escape(string.Join(
+                    ", ",
+                    identity.Items("pools").Select(p => $"{p.Str("pool")}={p.Str("shared_key")}"))),
                 Format.Escape(identity.Str("registered_at")));
         }
 
@@ -143,7 +153,10 @@ internal sealed class IdentityRemoveCommand : AsyncCommand<IdentityRemoveCommand
         public string IdentityId { get; init; } = "";
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         await Daemon.Connect(settings).DeleteIdentityAsync(settings.IdentityId, cancellationToken);
         if (settings.Json)

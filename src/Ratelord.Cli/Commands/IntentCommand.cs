@@ -67,7 +67,10 @@ internal sealed class IntentCommand : AsyncCommand<IntentCommand.Settings>
         }
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         var intent = new Intent(settings.Agent, settings.Identity!, settings.Workload, settings.Scope)
         {
@@ -87,7 +90,8 @@ internal sealed class IntentCommand : AsyncCommand<IntentCommand.Settings>
             // The SDK decided by its failure mode because the daemon did not answer: nothing is in any log.
             throw new CliFailure(
                 CliFailure.Unreachable,
-                $"cannot reach the daemon at {settings.DaemonUrl}; no intent was recorded (is ratelord-d running? see --url).");
+                $"cannot reach the daemon at {settings.DaemonUrl}; no intent was recorded "
+                + "(is ratelord-d running? see --url).");
         }
 
         if (settings.Json)
@@ -162,7 +166,16 @@ internal sealed class IntentCommand : AsyncCommand<IntentCommand.Settings>
     private static void WritePools(JsonElement trace)
     {
         var pools = new Table().Border(TableBorder.Rounded).Title("[bold]Pools checked[/]").Expand();
-        foreach (var column in new[] { "Pool", "Cost", "Remaining / limit", "Reserved", "P(exh.)", "Status", "Blocker" })
+        foreach (var column in new[]
+        {
+            "Pool",
+            "Cost",
+            "Remaining / limit",
+            "Reserved",
+            "P(exh.)",
+            "Status",
+            "Blocker",
+        })
         {
             pools.AddColumn(column);
         }

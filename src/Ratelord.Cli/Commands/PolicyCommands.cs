@@ -9,7 +9,10 @@ namespace Ratelord.Cli.Commands;
 /// <summary><c>ratelord policy show</c>: the policy in force, its rules and workloads, and the last reload.</summary>
 internal sealed class PolicyShowCommand : AsyncCommand<GlobalSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        GlobalSettings settings,
+        CancellationToken cancellationToken)
     {
         var policy = await Daemon.Connect(settings).GetPolicyAsync(cancellationToken);
         if (settings.Json)
@@ -19,7 +22,8 @@ internal sealed class PolicyShowCommand : AsyncCommand<GlobalSettings>
             return 0;
         }
 
-        AnsiConsole.MarkupLine($"[bold]policy[/] {Format.Escape(policy.Str("version"))} from {Format.Escape(policy.Str("source"))}");
+        AnsiConsole.MarkupLine(
+            $"[bold]policy[/] {Format.Escape(policy.Str("version"))} from {Format.Escape(policy.Str("source"))}");
         PolicyOutput.WriteReload(policy);
 
         var rules = new Table().Border(TableBorder.Rounded).Title("[bold]Rules[/]").Expand();
@@ -59,7 +63,9 @@ internal sealed class PolicyShowCommand : AsyncCommand<GlobalSettings>
         {
             workloads.AddRow(
                 Format.Escape(workload.Str("id")),
-                Format.Escape(string.Join(", ", workload.Items("pools").Select(p => $"{p.Str("provider")}/{p.Str("pool")} x {p.Str("cost")}"))));
+                Format.Escape(string.Join(
+                    ", ",
+                    workload.Items("pools").Select(p => $"{p.Str("provider")}/{p.Str("pool")} x {p.Str("cost")}"))));
         }
 
         if (workloads.Rows.Count > 0)
@@ -81,7 +87,10 @@ internal sealed class PolicyValidateCommand : AsyncCommand<PolicyValidateCommand
         public string File { get; init; } = "";
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         string text;
         try
@@ -102,7 +111,8 @@ internal sealed class PolicyValidateCommand : AsyncCommand<PolicyValidateCommand
         }
         else if (valid)
         {
-            AnsiConsole.MarkupLine($"[green]valid[/] {Format.Escape(settings.File)} (version {Format.Escape(answer.Str("version"))})");
+            AnsiConsole.MarkupLine(
+                $"[green]valid[/] {Format.Escape(settings.File)} (version {Format.Escape(answer.Str("version"))})");
         }
         else
         {
@@ -114,14 +124,19 @@ internal sealed class PolicyValidateCommand : AsyncCommand<PolicyValidateCommand
 
         return valid
             ? 0
-            : throw new CliFailure(CliFailure.Failed, $"{settings.File} is not a valid policy: {errors.Count} error(s).");
+            : throw new CliFailure(
+                CliFailure.Failed,
+                $"{settings.File} is not a valid policy: {errors.Count} error(s).");
     }
 }
 
 /// <summary><c>ratelord policy reload</c>: has the daemon reload its policy file now.</summary>
 internal sealed class PolicyReloadCommand : AsyncCommand<GlobalSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        GlobalSettings settings,
+        CancellationToken cancellationToken)
     {
         var answer = await Daemon.Connect(settings).ReloadPolicyAsync(cancellationToken);
         var reload = answer.Get("last_reload");

@@ -65,7 +65,9 @@ internal sealed class PoolsCommand : AsyncCommand<GlobalSettings>
         return table;
     }
 
-    /// <summary>A time to exhaustion: none known when nothing is known of the pool, else ∞ when it does not run dry.</summary>
+    /// <summary>
+    /// A time to exhaustion: none known when nothing is known of the pool, else ∞ when it does not run dry.
+    /// </summary>
     public static string Tte(JsonElement pool, string quantile) =>
         pool.Num("remaining") is null
             ? "–"

@@ -24,7 +24,10 @@ internal sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
                     + "compares them with the live ones (nothing else is replayed from here).");
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         var answer = await Daemon.Connect(settings).VerifyReplayAsync(cancellationToken);
         var equal = answer.Bool("equal") == true;
@@ -34,9 +37,11 @@ internal sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
         }
         else
         {
-            var summary = $"{Format.Number(answer.Num("events_replayed"))} events to position {Format.Number(answer.Num("position"))}: "
+            var summary = $"{Format.Number(answer.Num("events_replayed"))} events "
+                + $"to position {Format.Number(answer.Num("position"))}: "
                 + $"{Format.Number(answer.Num("pools"))} pools, {Format.Number(answer.Num("intents"))} intents, "
-                + $"{Format.Number(answer.Num("identities"))} identities ({Format.Number(answer.Num("duration_s"), 3)} s)";
+                + $"{Format.Number(answer.Num("identities"))} identities "
+                + $"({Format.Number(answer.Num("duration_s"), 3)} s)";
             AnsiConsole.MarkupLine(equal
                 ? $"[green]replay matches[/] {summary}"
                 : $"[red]replay differs[/] in {Format.Number(answer.Num("difference_count"))} entries; {summary}");
@@ -62,6 +67,7 @@ internal sealed class ReplayCommand : AsyncCommand<ReplayCommand.Settings>
             ? 0
             : throw new CliFailure(
                 CliFailure.Failed,
-                $"the projections rebuilt from the log differ from the live ones in {answer.Num("difference_count")} entries.");
+                "the projections rebuilt from the log differ from the live ones "
+                + $"in {answer.Num("difference_count")} entries.");
     }
 }

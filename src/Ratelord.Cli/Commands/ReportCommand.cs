@@ -36,12 +36,14 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
     internal sealed class Settings : GlobalSettings
     {
         [CommandOption("--kind <KIND>")]
-        [Description("usage (totals per agent, identity, workload and pool) or decisions (one row each). Default usage.")]
+        [Description(
+            "usage (totals per agent, identity, workload and pool) or decisions (one row each). Default usage.")]
         [DefaultValue("usage")]
         public string Kind { get; init; } = "usage";
 
         [CommandOption("--from <TIME>")]
-        [Description("Start of the range: an ISO 8601 time, or a span back from now such as 24h, 30m, 7d. Default 24h.")]
+        [Description(
+            "Start of the range: an ISO 8601 time, or a span back from now such as 24h, 30m, 7d. Default 24h.")]
         [DefaultValue("24h")]
         public string From { get; init; } = "24h";
 
@@ -62,7 +64,8 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
 
             if (ParseTime(From, DateTimeOffset.UtcNow) is null)
             {
-                return ValidationResult.Error($"--from '{From}' is not a time: give 2026-01-31T00:00:00Z or a span such as 24h.");
+                return ValidationResult.Error(
+                    $"--from '{From}' is not a time: give 2026-01-31T00:00:00Z or a span such as 24h.");
             }
 
             return To is not null && ParseTime(To, DateTimeOffset.UtcNow) is null
@@ -71,7 +74,10 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
         }
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         var from = ParseTime(settings.From, now)!.Value;
@@ -82,8 +88,13 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
         }
 
         var intents = await ReadIntentsAsync(Daemon.Connect(settings), cancellationToken);
-        var decided = intents.Values.Where(i => i.DecidedAt is { } at && at >= from && at <= to).OrderBy(i => i.DecidedAt).ToList();
-        var (columns, rows) = settings.Kind == "decisions" ? (DecisionColumns, Decisions(decided)) : (UsageColumns, Usage(decided));
+        var decided = intents.Values
+            .Where(i => i.DecidedAt is { } at && at >= from && at <= to)
+            .OrderBy(i => i.DecidedAt)
+            .ToList();
+        var (columns, rows) = settings.Kind == "decisions"
+            ? (DecisionColumns, Decisions(decided))
+            : (UsageColumns, Usage(decided));
 
         var text = settings.Json ? Json(columns, rows) : Csv(columns, rows);
         if (settings.Output is { } path)
@@ -91,7 +102,8 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
             await File.WriteAllTextAsync(path, text, cancellationToken);
             if (!settings.Json)
             {
-                AnsiConsole.MarkupLine($"wrote {rows.Count} {settings.Kind} rows from {from:O} to {to:O} to {Format.Escape(path)}");
+                AnsiConsole.MarkupLine(
+                    $"wrote {rows.Count} {settings.Kind} rows from {from:O} to {to:O} to {Format.Escape(path)}");
             }
         }
         else
@@ -102,11 +114,15 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
         return 0;
     }
 
-    /// <summary>An ISO 8601 time, or a span back from <paramref name="now"/>: <c>90s</c>, <c>30m</c>, <c>24h</c>, <c>7d</c>.</summary>
+    /// <summary>
+    /// An ISO 8601 time, or a span back from <paramref name="now"/>: <c>90s</c>, <c>30m</c>, <c>24h</c>, <c>7d</c>.
+    /// </summary>
     public static DateTimeOffset? ParseTime(string text, DateTimeOffset now)
     {
         var span = text.TrimStart('-');
-        if (span.Length > 1 && double.TryParse(span[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        if (span.Length > 1
+            && double.TryParse(span[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+            && amount >= 0)
         {
             var unit = span[^1] switch
             {
@@ -122,7 +138,9 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
             }
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
     }
 
     private static async Task<Dictionary<string, IntentStory>> ReadIntentsAsync(
@@ -224,7 +242,11 @@ internal sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
 
     // RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
     private static string Field(string? value) =>
-        value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+        value is null
+            ? ""
+            : value.IndexOfAny([',', '"', '\n', '\r']) >= 0
+                ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+                : value;
 
     private static string Json(string[] columns, List<string?[]> rows)
     {

@@ -38,12 +38,17 @@ internal sealed class StatusCommand : AsyncCommand<GlobalSettings>
         }
 
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        grid.AddRow("[bold]daemon[/]", $"ratelord-d {Format.Escape(health.Str("version"))} at {Format.Escape(settings.DaemonUrl.ToString())}");
-        grid.AddRow("[bold]state[/]", $"{Format.Status(health.Str("status"))} · up {Format.Duration(health.Num("uptime_s"))}");
+        grid.AddRow(
+            "[bold]daemon[/]",
+            $"ratelord-d {Format.Escape(health.Str("version"))} at {Format.Escape(settings.DaemonUrl.ToString())}");
+        grid.AddRow(
+            "[bold]state[/]",
+            $"{Format.Status(health.Str("status"))} · up {Format.Duration(health.Num("uptime_s"))}");
         grid.AddRow("[bold]overall risk[/]", $"{Format.Status(vitals.Str("overall_risk"))} · {PoolCounts(vitals)}");
         grid.AddRow(
             "[bold]decisions[/]",
-            $"{Format.Number(vitals.Num("decisions_per_minute"))} / min · denial rate {Format.Percent(vitals.Num("denial_rate"))}"
+            $"{Format.Number(vitals.Num("decisions_per_minute"))} / min"
+            + $" · denial rate {Format.Percent(vitals.Num("denial_rate"))}"
             + $" · latency P50 {Format.Number(vitals.Num("decision_latency_p50_ms"), 2)} ms"
             + $", P99 {Format.Number(vitals.Num("decision_latency_p99_ms"), 2)} ms");
         grid.AddRow(

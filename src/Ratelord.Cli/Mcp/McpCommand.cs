@@ -16,7 +16,10 @@ internal sealed class McpCommand : AsyncCommand<GlobalSettings>
     public const string PoolsUri = "ratelord://pools";
     public const string PolicyUri = "ratelord://policy";
 
-    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        GlobalSettings settings,
+        CancellationToken cancellationToken)
     {
         var tools = new RatelordTools(Daemon.Connect(settings));
         var options = new McpServerOptions
@@ -42,7 +45,8 @@ internal sealed class McpCommand : AsyncCommand<GlobalSettings>
                 {
                     UriTemplate = EventsUri,
                     Name = "recent_events",
-                    Description = "The last 50 events of the daemon's log: intents, decisions, observations, policy changes.",
+                    Description =
+                        "The last 50 events of the daemon's log: intents, decisions, observations, policy changes.",
                     MimeType = "application/json",
                 }),
                 McpServerResource.Create(tools.PoolsAsync, new McpServerResourceCreateOptions

@@ -20,12 +20,15 @@ internal sealed class RatelordTools(RatelordClient client)
     public async Task<string> AskIntentAsync(
         [Description("Who asks: this agent's id, such as crawler-01.")] string agent_id,
         [Description("The registered identity (credential) to charge, such as pat:ci-bot.")] string identity_id,
-        [Description("The kind of work, such as repo_scan; it maps to the pools it draws from. Use default when unsure.")]
+        [Description(
+            "The kind of work, such as repo_scan; it maps to the pools it draws from. Use default when unsure.")]
         string workload_id = "default",
         [Description("Where it applies, such as global or repo:acme/web.")] string scope_id = "global",
         [Description("high, normal or background.")] string urgency = "normal",
-        [Description("Expected cost in the pools it draws from; omit to let the workload decide.")] double? expected_cost = null,
-        [Description("The longest wait acceptable, in seconds; 0 when the agent cannot wait.")] double? max_wait_seconds = null,
+        [Description("Expected cost in the pools it draws from; omit to let the workload decide.")]
+        double? expected_cost = null,
+        [Description("The longest wait acceptable, in seconds; 0 when the agent cannot wait.")]
+        double? max_wait_seconds = null,
         CancellationToken cancellationToken = default)
     {
         var intent = new Intent(agent_id, identity_id, workload_id, scope_id)

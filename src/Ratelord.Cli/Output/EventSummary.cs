@@ -14,14 +14,18 @@ internal static class EventSummary
         return item.Str("type") switch
         {
             "intent_submitted" => string.Create(
-                c, $"{payload.Str("urgency") ?? "normal"} intent, expected cost {Format.Number(payload.Num("expected_cost"), 2)}"),
+                c,
+                $"{payload.Str("urgency") ?? "normal"} intent, "
+                + $"expected cost {Format.Number(payload.Num("expected_cost"), 2)}"),
             "intent_decided" => Decided(payload),
             "intent_settled" => string.Create(
                 c, $"{payload.Str("outcome")}, actual cost {Format.Number(payload.Num("actual_cost"), 2)}"),
             "provider_observation" => string.Join(
                 ", ",
                 payload.Items("pools").Select(p => string.Create(
-                    c, $"{p.Str("pool")}@{p.Str("owner")} {Format.Number(p.Num("remaining"))}/{Format.Number(p.Num("limit"))}")))
+                    c,
+                    $"{p.Str("pool")}@{p.Str("owner")} "
+                    + $"{Format.Number(p.Num("remaining"))}/{Format.Number(p.Num("limit"))}")))
                 + (payload.Bool("limited") == true ? " (throttled)" : ""),
             "forecast_computed" => string.Create(
                 c,

@@ -20,16 +20,23 @@ internal sealed class TopCommand : AsyncCommand<TopCommand.Settings>
         public double Refresh { get; init; } = 1.0;
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken)
     {
         if (settings.Json)
         {
             throw new CliFailure(
                 CliFailure.Usage,
-                "top is a live screen for people; for scripts use ratelord status --json, pools --json or events --follow --json.");
+                "top is a live screen for people; for scripts use ratelord status --json, pools --json "
+                + "or events --follow --json.");
         }
 
-        var screen = new TopScreen(Daemon.Connect(settings), settings.DaemonUrl, TimeSpan.FromSeconds(settings.Refresh));
+        var screen = new TopScreen(
+            Daemon.Connect(settings),
+            settings.DaemonUrl,
+            TimeSpan.FromSeconds(settings.Refresh));
         await screen.RunAsync(cancellationToken);
 
         return 0;

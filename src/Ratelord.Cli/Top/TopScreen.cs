@@ -106,7 +106,9 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
                     detailPool = _detailPool;
                 }
 
-                var detail = detailPool is null ? (JsonElement?)null : await client.GetPoolDetailAsync(detailPool, cancellationToken);
+                var detail = detailPool is null
+                    ? (JsonElement?)null
+                    : await client.GetPoolDetailAsync(detailPool, cancellationToken);
                 lock (_lock)
                 {
                     _health = health;
@@ -349,31 +351,50 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
     {
         if (_detail is not { } detail)
         {
-            return new Panel(new Markup("[grey]loading…[/]")).Header($"[bold]{Format.Escape(_detailPool)}[/]").Expand();
+            return new Panel(new Markup("[grey]loading…[/]"))
+                .Header($"[bold]{Format.Escape(_detailPool)}[/]")
+                .Expand();
         }
 
         var pool = detail.Get("pool") ?? default;
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        grid.AddRow("status", Format.Status(pool.Str("status")) + (pool.Str("status_reason") is { } why ? $" ({Format.Escape(why)})" : ""));
-        grid.AddRow("remaining / limit", $"{Format.Number(pool.Num("remaining"))} / {Format.Number(pool.Num("limit"))}");
-        grid.AddRow("reserved · available", $"{Format.Number(pool.Num("reserved"), 2)} · {Format.Number(pool.Num("available"), 2)}");
+        grid.AddRow(
+            "status",
+            Format.Status(pool.Str("status"))
+            + (pool.Str("status_reason") is { } why ? $" ({Format.Escape(why)})" : ""));
+        grid.AddRow(
+            "remaining / limit",
+            $"{Format.Number(pool.Num("remaining"))} / {Format.Number(pool.Num("limit"))}");
+        grid.AddRow(
+            "reserved · available",
+            $"{Format.Number(pool.Num("reserved"), 2)} · {Format.Number(pool.Num("available"), 2)}");
         grid.AddRow("burn / min", Format.Number(pool.NumAt("forecast.burn_rate.mean") * 60, 2));
         grid.AddRow(
             "TTE P50 · P90 · P99",
-            $"{PoolsCommand.Tte(pool, "p50_s")} · {PoolsCommand.Tte(pool, "p90_s")} · {PoolsCommand.Tte(pool, "p99_s")}");
+            $"{PoolsCommand.Tte(pool, "p50_s")} · {PoolsCommand.Tte(pool, "p90_s")} "
+            + $"· {PoolsCommand.Tte(pool, "p99_s")}");
         grid.AddRow("reset in", Format.Until(pool.Time("reset_at"), _asOf));
         grid.AddRow("P(exhaustion)", Format.Percent(pool.NumAt("forecast.p_exhaustion")));
-        grid.AddRow("forecast", $"{Format.Escape(pool.StrAt("forecast.model"))}, confidence {Format.Escape(pool.StrAt("forecast.confidence"))}");
-        grid.AddRow("identities", Format.Escape(string.Join(", ", detail.Items("identities").Select(i => i.GetString()))));
+        grid.AddRow(
+            "forecast",
+            $"{Format.Escape(pool.StrAt("forecast.model"))}, "
+            + $"confidence {Format.Escape(pool.StrAt("forecast.confidence"))}");
+        grid.AddRow(
+            "identities",
+            Format.Escape(string.Join(", ", detail.Items("identities").Select(i => i.GetString()))));
         foreach (var row in detail.Items("decisions").Take(5))
         {
             var line = DecisionLine.FromRow(row);
             grid.AddRow(
                 Format.Clock(line.At),
-                $"[{Format.VerdictColor(line.Verdict).ToMarkup()}]{Format.Escape(line.Verdict)}[/] {Format.Escape(line.Agent)} {Format.Escape(line.Reason ?? "")}");
+                $"[{Format.VerdictColor(line.Verdict).ToMarkup()}]{Format.Escape(line.Verdict)}[/] "
+                + $"{Format.Escape(line.Agent)} {Format.Escape(line.Reason ?? "")}");
         }
 
-        return new Panel(grid).Header($"[bold]{Format.Escape(_detailPool)}[/] (Esc to go back)").Border(BoxBorder.Rounded).Expand();
+        return new Panel(grid)
+            .Header($"[bold]{Format.Escape(_detailPool)}[/] (Esc to go back)")
+            .Border(BoxBorder.Rounded)
+            .Expand();
     }
 
     private Panel VitalsPanel()

@@ -96,7 +96,10 @@ public sealed class PolicyParser
                     defaults = ReadDefaults(value);
                     break;
                 case var other:
-                    Error(keyNode.Start.Line, other ?? "", "unknown section; expected workloads, pricing, budgets, policies or defaults.");
+                    Error(
+                        keyNode.Start.Line,
+                        other ?? "",
+                        "unknown section; expected workloads, pricing, budgets, policies or defaults.");
                     break;
             }
         }
@@ -125,7 +128,11 @@ public sealed class PolicyParser
             }
 
             if (!fields.Children.TryGetValue(new YamlScalarNode("pools"), out var poolsNode)
-                || !Expect<YamlSequenceNode>(poolsNode, field + ".pools", "a list of {provider, pool, cost}", out var list))
+                || !Expect<YamlSequenceNode>(
+                    poolsNode,
+                    field + ".pools",
+                    "a list of {provider, pool, cost}",
+                    out var list))
             {
                 if (!fields.Children.ContainsKey(new YamlScalarNode("pools")))
                 {
@@ -173,7 +180,11 @@ public sealed class PolicyParser
     private Pricing ReadPricing(YamlNode node)
     {
         var prices = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
-        if (!Expect<YamlMappingNode>(node, "pricing", "a mapping of provider to {pool: micro-USD per unit}", out var map))
+        if (!Expect<YamlMappingNode>(
+            node,
+            "pricing",
+            "a mapping of provider to {pool: micro-USD per unit}",
+            out var map))
         {
             return Pricing.None;
         }
@@ -181,7 +192,11 @@ public sealed class PolicyParser
         foreach (var (providerNode, poolsNode) in map.Children)
         {
             var provider = Text(providerNode) ?? "";
-            if (!Expect<YamlMappingNode>(poolsNode, $"pricing.{provider}", "a mapping of pool to micro-USD per unit", out var pools))
+            if (!Expect<YamlMappingNode>(
+                poolsNode,
+                $"pricing.{provider}",
+                "a mapping of pool to micro-USD per unit",
+                out var pools))
             {
                 continue;
             }
@@ -190,7 +205,11 @@ public sealed class PolicyParser
             foreach (var (poolNode, priceNode) in pools.Children)
             {
                 var pool = Text(poolNode) ?? "";
-                if (Number(priceNode, $"pricing.{provider}.{pool}", Text(priceNode), "a price of at least 0") is { } price)
+                if (Number(
+                    priceNode,
+                    $"pricing.{provider}.{pool}",
+                    Text(priceNode),
+                    "a price of at least 0") is { } price)
                 {
                     perPool[pool] = price;
                 }
@@ -231,13 +250,19 @@ public sealed class PolicyParser
             };
             if (window is null)
             {
-                Error(entry.Start.Line, field + ".window", $"'{windowText}' is not a window; use hourly, daily or monthly.");
+                Error(
+                    entry.Start.Line,
+                    field + ".window",
+                    $"'{windowText}' is not a window; use hourly, daily or monthly.");
             }
 
             var timeZone = Scalar(map, "timezone") ?? "UTC";
             if (!TryTimeZone(timeZone))
             {
-                Error(entry.Start.Line, field + ".timezone", $"'{timeZone}' is not a known time zone (an IANA name such as Europe/Paris).");
+                Error(
+                    entry.Start.Line,
+                    field + ".timezone",
+                    $"'{timeZone}' is not a known time zone (an IANA name such as Europe/Paris).");
             }
 
             if (id is not null && limit is not null && window is not null)
@@ -258,7 +283,11 @@ public sealed class PolicyParser
         foreach (var entry in list.Children)
         {
             var field = $"policies[{index++}]";
-            if (!Expect<YamlMappingNode>(entry, field, "a mapping with id, a level (scope, pool or identity) and rules", out var map))
+            if (!Expect<YamlMappingNode>(
+                entry,
+                field,
+                "a mapping with id, a level (scope, pool or identity) and rules",
+                out var map))
             {
                 continue;
             }
@@ -338,10 +367,15 @@ public sealed class PolicyParser
             "deny" => RuleAction.Deny,
             "switch" => RuleAction.Switch,
             null => null,
-            _ => Invalid(node, field + ".action", $"'{actionText}' is not an action; use approve, shape, defer, deny or switch."),
+            _ => Invalid(
+                node,
+                field + ".action",
+                $"'{actionText}' is not an action; use approve, shape, defer, deny or switch."),
         };
         var reason = Scalar(map, "reason");
-        var retry = Scalar(map, "retry_after_s") is { } r ? Number(node, field + ".retry_after_s", r, "seconds, at least 0") : null;
+        var retry = Scalar(map, "retry_after_s") is { } r
+            ? Number(node, field + ".retry_after_s", r, "seconds, at least 0")
+            : null;
         Condition? condition = null;
         if (conditionText is not null)
         {
@@ -356,7 +390,10 @@ public sealed class PolicyParser
         {
             if (Text(keyNode) is not ("name" or "condition" or "action" or "reason" or "retry_after_s") and var unknown)
             {
-                Error(keyNode.Start.Line, field, $"unknown field '{unknown}'; a rule has name, condition, action, reason and retry_after_s.");
+                Error(
+                    keyNode.Start.Line,
+                    field,
+                    $"unknown field '{unknown}'; a rule has name, condition, action, reason and retry_after_s.");
             }
         }
 
@@ -518,7 +555,9 @@ public sealed class PolicyParser
 
 /// <summary>The policy file has errors; each names file, line and field.</summary>
 public sealed class PolicyException(string source, IReadOnlyList<string> errors)
-    : Exception($"The policy file '{source}' was refused ({errors.Count} error(s)):\n  - " + string.Join("\n  - ", errors))
+    : Exception(
+        $"The policy file '{source}' was refused ({errors.Count} error(s)):\n  - "
+        + string.Join("\n  - ", errors))
 {
     public string PolicySource { get; } = source;
 

@@ -21,7 +21,9 @@ public static class DashboardEndpoints
 
     public static void MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext context) => Serve(context, "index.html")).WithName("Dashboard").ExcludeFromDescription();
+        app.MapGet("/", (HttpContext context) => Serve(context, "index.html"))
+            .WithName("Dashboard")
+            .ExcludeFromDescription();
         app.MapGet("/dashboard/{**path}", (HttpContext context, string path) => Serve(context, path))
             .WithName("DashboardAsset")
             .ExcludeFromDescription();
@@ -52,7 +54,8 @@ public static class DashboardEndpoints
         var assembly = typeof(DashboardEndpoints).Assembly;
         var types = new FileExtensionContentTypeProvider();
         var assets = new Dictionary<string, Asset>(StringComparer.Ordinal);
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)))
+        foreach (var name in assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)))
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var buffer = new MemoryStream();
@@ -60,7 +63,8 @@ public static class DashboardEndpoints
             var content = buffer.ToArray();
             var path = name[Prefix.Length..].Replace('\\', '/');
             var type = types.TryGetContentType(path, out var known) ? known : "application/octet-stream";
-            if (type.StartsWith("text/", StringComparison.Ordinal) || type.EndsWith("javascript", StringComparison.Ordinal))
+            if (type.StartsWith("text/", StringComparison.Ordinal)
+                || type.EndsWith("javascript", StringComparison.Ordinal))
             {
                 type += "; charset=utf-8";
             }

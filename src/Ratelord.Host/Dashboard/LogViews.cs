@@ -215,7 +215,12 @@ public sealed class LogViews
 }
 
 /// <summary>A pool at one instant: what it could hold, had left, and held for approved intents.</summary>
-public sealed record PoolPoint(DateTimeOffset At, double? Limit, double? Remaining, double Reserved, DateTimeOffset? ResetAt);
+public sealed record PoolPoint(
+    DateTimeOffset At,
+    double? Limit,
+    double? Remaining,
+    double Reserved,
+    DateTimeOffset? ResetAt);
 
 /// <summary>One decision as the lists show it.</summary>
 public sealed record DecisionRow(

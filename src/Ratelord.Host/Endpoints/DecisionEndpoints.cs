@@ -24,14 +24,22 @@ public static class DecisionEndpoints
         app.MapGet("/v1/intents/{intentId}", ExplainAsync).WithName("ExplainDecision");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, LogViews views, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        HttpContext context,
+        LogViews views,
+        CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         var limit = 100;
         if (query["limit"].ToString() is { Length: > 0 } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxList))
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
+                || limit is < 1 or > MaxList))
         {
-            throw new ApiProblemException(400, "invalid_query", $"limit must be a whole number from 1 to {MaxList}.", "limit");
+            throw new ApiProblemException(
+                400,
+                "invalid_query",
+                $"limit must be a whole number from 1 to {MaxList}.",
+                "limit");
         }
 
         string? Filter(string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
@@ -118,7 +126,10 @@ public static class DecisionEndpoints
                 decision.RiskSummary,
                 decision.PolicyVersion,
                 decision.RulesFired,
-                [.. decision.Reservations.Select(r => new ReservationDetail(r.Pool.ToString(), r.Amount, r.EffectiveFrom))],
+                [
+                    .. decision.Reservations
+                        .Select(r => new ReservationDetail(r.Pool.ToString(), r.Amount, r.EffectiveFrom)),
+                ],
                 record.DecidedAt),
             record.Settlement is { } settled
                 ? new SettlementDetail(settled.Outcome, settled.ActualCost, settled.ResponseStatus, record.SettledAt)
@@ -163,7 +174,9 @@ public static class DecisionEndpoints
                 break;
             default:
                 text.Append(c, $"Denied ({d.Reason ?? "no reason given"})");
-                text.Append(d.RetryAfterSeconds is { } retry ? string.Create(c, $"; retry after {retry:0.###} s.") : ".");
+                text.Append(d.RetryAfterSeconds is { } retry
+                    ? string.Create(c, $"; retry after {retry:0.###} s.")
+                    : ".");
                 break;
         }
 
@@ -234,4 +247,8 @@ public sealed record DecisionDetail(
 public sealed record ReservationDetail(string PoolId, double Amount, DateTimeOffset EffectiveFrom);
 
 /// <summary>How an approved intent ended.</summary>
-public sealed record SettlementDetail(string Outcome, double? ActualCost, int? ResponseStatus, DateTimeOffset? SettledAt);
+public sealed record SettlementDetail(
+    string Outcome,
+    double? ActualCost,
+    int? ResponseStatus,
+    DateTimeOffset? SettledAt);

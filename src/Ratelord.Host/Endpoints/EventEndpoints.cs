@@ -25,7 +25,8 @@ public static class EventEndpoints
     {
         var query = context.Request.Query;
         var after = ParseLong(query["after"], "after", 0);
-        if (context.Request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId, out var resumed))
+        if (context.Request.Headers.TryGetValue("Last-Event-ID", out var lastId)
+            && long.TryParse(lastId, out var resumed))
         {
             after = Math.Max(after, resumed);
         }
@@ -47,7 +48,11 @@ public static class EventEndpoints
         {
             "" or "false" or "0" => false,
             "true" or "1" => true,
-            var other => throw new ApiProblemException(400, "invalid_query", $"stream '{other}' must be true or false.", "stream"),
+            var other => throw new ApiProblemException(
+                400,
+                "invalid_query",
+                $"stream '{other}' must be true or false.",
+                "stream"),
         };
 
         var type = ParseType(query["type"]);
@@ -130,7 +135,10 @@ public static class EventEndpoints
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await foreach (var envelope in writer.Store.ReadAsync(after, RequestLimits.MaxEventPage, cancellationToken))
+                await foreach (var envelope in writer.Store.ReadAsync(
+                    after,
+                    RequestLimits.MaxEventPage,
+                    cancellationToken))
                 {
                     after = envelope.Position;
                     if (type is not null && envelope.Type != type)
@@ -140,7 +148,8 @@ public static class EventEndpoints
 
                     var json = JsonSerializer.Serialize(EventResponse.From(envelope), ApiJson.Responses);
                     await context.Response.WriteAsync(
-                        $"id: {envelope.Position.ToString(CultureInfo.InvariantCulture)}\nevent: {envelope.Type}\ndata: {json}\n\n",
+                        $"id: {envelope.Position.ToString(CultureInfo.InvariantCulture)}\n"
+                            + $"event: {envelope.Type}\ndata: {json}\n\n",
                         cancellationToken);
                 }
 
@@ -189,7 +198,11 @@ public static class EventEndpoints
 
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new ApiProblemException(400, "invalid_query", $"{field} '{text}' must be a whole number of at least 0.", field);
+            : throw new ApiProblemException(
+                400,
+                "invalid_query",
+                $"{field} '{text}' must be a whole number of at least 0.",
+                field);
     }
 }
 

@@ -46,7 +46,12 @@ public static class GraphEndpoints
                     var status = PoolResponse.From(pool, now, model).WithProviderFreshness(pool, state, now).Status;
                     AddNode(Node.Pool(pool.Key), status);
                     AddNode(Node.Provider(pool.Key.Provider));
-                    edges.Add(new GraphEdge(Node.Pool(pool.Key), Node.Provider(pool.Key.Provider), "belongs_to", 0, null));
+                    edges.Add(new GraphEdge(
+                        Node.Pool(pool.Key),
+                        Node.Provider(pool.Key.Provider),
+                        "belongs_to",
+                        0,
+                        null));
                 }
 
                 foreach (var identity in state.Identities.All)
@@ -89,13 +94,19 @@ public static class GraphEndpoints
 
 /// <summary>The answer of <c>GET /v1/graph</c>.</summary>
 /// <param name="Position">The log position the graph was built to.</param>
-public sealed record GraphResponse(DateTimeOffset AsOf, long Position, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
+public sealed record GraphResponse(
+    DateTimeOffset AsOf,
+    long Position,
+    IReadOnlyList<GraphNode> Nodes,
+    IReadOnlyList<GraphEdge> Edges);
 
 /// <summary>A node: its id (<c>kind:name</c>), its kind (scope, agent, identity, pool, provider) and name.</summary>
 /// <param name="Status">For a pool, its status (ok, warn, critical, unknown); null for the other kinds.</param>
 public sealed record GraphNode(string Id, string Kind, string Label, string? Status);
 
-/// <summary>An edge: <paramref name="From"/> draws from, acts as, contains or belongs to <paramref name="To"/>.</summary>
+/// <summary>
+/// An edge: <paramref name="From"/> draws from, acts as, contains or belongs to <paramref name="To"/>.
+/// </summary>
 /// <param name="Relation">contains, acts_as, draws_from or belongs_to.</param>
 /// <param name="Intents">How many intents went along it (0 for a declared share that none used yet).</param>
 /// <param name="LastAt">When the last of them did.</param>

@@ -27,7 +27,10 @@ public static class IdentityEndpoints
         app.MapDelete("/v1/identities/{**identityId}", DeleteAsync).WithName("DeleteIdentity");
     }
 
-    private static async Task<IResult> RegisterAsync(HttpRequest request, IMediator mediator, CancellationToken cancellationToken)
+    private static async Task<IResult> RegisterAsync(
+        HttpRequest request,
+        IMediator mediator,
+        CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync<IdentityRequest>(request, ApiJson.Requests, cancellationToken);
         var command = new RegisterIdentity(
@@ -47,13 +50,19 @@ public static class IdentityEndpoints
     private static async Task<IResult> ListAsync(CommandWriter writer, CancellationToken cancellationToken)
     {
         var identities = await writer.ReadAsync(
-            state => state.Identities.All.OrderBy(i => i.IdentityId, StringComparer.Ordinal).Select(IdentityResponse.From).ToList(),
+            state => state.Identities.All
+                .OrderBy(i => i.IdentityId, StringComparer.Ordinal)
+                .Select(IdentityResponse.From)
+                .ToList(),
             cancellationToken);
 
         return Results.Json(new { identities }, ApiJson.Responses);
     }
 
-    private static async Task<IResult> DeleteAsync(string identityId, IMediator mediator, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(
+        string identityId,
+        IMediator mediator,
+        CancellationToken cancellationToken)
     {
         await mediator.Send(new DeleteIdentity(Uri.UnescapeDataString(identityId)), cancellationToken);
 

@@ -59,7 +59,9 @@ public static class IntentEndpoints
         {
             // Report the urgency together with every other bad field, not one at a time.
             var failures = (await validator.ValidateAsync(command, cancellationToken)).Errors;
-            failures.Add(new ValidationFailure("urgency", $"'{body.Urgency}' is not an urgency; use high, normal or background."));
+            failures.Add(new ValidationFailure(
+                "urgency",
+                $"'{body.Urgency}' is not an urgency; use high, normal or background."));
 
             throw new ValidationException(failures);
         }
@@ -120,9 +122,17 @@ public sealed record IntentRequest(
     JsonElement? ClientContext,
     bool? Debug);
 
-public sealed record OutcomeRequest([property: Required] string? Outcome, double? ActualCost, string? Provider, ProviderResponseBody? Response);
+public sealed record OutcomeRequest(
+    [property: Required] string? Outcome,
+    double? ActualCost,
+    string? Provider,
+    ProviderResponseBody? Response);
 
-public sealed record OutcomeResponse(Guid IntentId, string Outcome, ReadingResponse? Reading, IReadOnlyList<string> UpdatedPools);
+public sealed record OutcomeResponse(
+    Guid IntentId,
+    string Outcome,
+    ReadingResponse? Reading,
+    IReadOnlyList<string> UpdatedPools);
 
 public sealed record IntentResponse(
     Guid IntentId,
@@ -160,7 +170,14 @@ public sealed record TraceResponse(
 {
     public static TraceResponse From(DecisionTrace trace) => new(
         [.. trace.Pools.Select(PoolCheckResponse.From)],
-        [.. trace.Rules.Select(r => new RuleTraceResponse(r.PolicyId, r.Rule, r.Condition, r.Pool, r.Inputs, r.Result, r.Error))],
+        [.. trace.Rules.Select(r => new RuleTraceResponse(
+            r.PolicyId,
+            r.Rule,
+            r.Condition,
+            r.Pool,
+            r.Inputs,
+            r.Result,
+            r.Error))],
         [.. trace.Budgets.Select(b => new BudgetTraceResponse(
             b.Budget.Id, b.WindowStart, b.WindowEnd, b.LimitUsd, b.SpentUsd, b.RemainingUsd, b.IntentMicroUsd / 1e6))]);
 }

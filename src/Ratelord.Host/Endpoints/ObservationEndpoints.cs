@@ -15,12 +15,16 @@ public static class ObservationEndpoints
     public static void MapObservationEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/observations", RecordAsync)
             .WithName("RecordObservation")
-            .WithSummary("Tell the daemon what a provider answered; the answer is the reading and the pools it updated.")
+            .WithSummary(
+                "Tell the daemon what a provider answered; the answer is the reading and the pools it updated.")
             .WithMetadata(new JsonRequestBody(typeof(ObservationRequest)))
             .Produces<ObservationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> RecordAsync(HttpRequest request, IMediator mediator, CancellationToken cancellationToken)
+    private static async Task<IResult> RecordAsync(
+        HttpRequest request,
+        IMediator mediator,
+        CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync<ObservationRequest>(request, ApiJson.Requests, cancellationToken);
         var response = new ProviderResponseBody(body.Status, body.Headers, body.Body).ToResponse("");
@@ -79,7 +83,13 @@ public sealed record ReadingResponse(
         reading.RetryAfterSeconds,
         reading.RetryAfterMinSeconds,
         reading.ResponseDate,
-        [.. reading.Pools.Select(p => new PoolReadingResponse(p.Pool, p.Limit, p.Remaining, p.Used, p.ResetInSeconds, p.WindowSeconds))]);
+        [.. reading.Pools.Select(p => new PoolReadingResponse(
+            p.Pool,
+            p.Limit,
+            p.Remaining,
+            p.Used,
+            p.ResetInSeconds,
+            p.WindowSeconds))]);
 }
 
 public sealed record PoolReadingResponse(

@@ -20,7 +20,10 @@ public static class PolicyEndpoints
     private static IResult Get(CommandWriter writer, PolicyWatcher watcher) =>
         Results.Json(PolicyResponse.From(writer.Options.Policy, watcher.LastLoad), ApiJson.Responses);
 
-    private static async Task<IResult> ReloadAsync(PolicyWatcher watcher, CommandWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> ReloadAsync(
+        PolicyWatcher watcher,
+        CommandWriter writer,
+        CancellationToken cancellationToken)
     {
         PolicyLoadStatus status;
         try
@@ -62,7 +65,11 @@ public static class PolicyEndpoints
         var body = await JsonBody.ReadAsync<ValidateRequest>(request, ApiJson.Requests, cancellationToken);
         if (body.Text is null)
         {
-            throw new ApiProblemException(400, "validation_failed", "'text' is required: the policy file's content.", "text");
+            throw new ApiProblemException(
+                400,
+                "validation_failed",
+                "'text' is required: the policy file's content.",
+                "text");
         }
 
         var source = body.Source ?? "policy";
@@ -74,7 +81,9 @@ public static class PolicyEndpoints
         }
         catch (PolicyException exception)
         {
-            return Results.Json(new ValidateResponse(false, PolicyParser.VersionOf(body.Text), exception.Errors), ApiJson.Responses);
+            return Results.Json(
+                new ValidateResponse(false, PolicyParser.VersionOf(body.Text), exception.Errors),
+                ApiJson.Responses);
         }
     }
 }
@@ -99,11 +108,23 @@ public sealed record PolicyResponse(
             p.Id,
             p.Level.ToString().ToLowerInvariant(),
             p.Selector,
-            [.. p.Rules.Select(r => new RuleDto(r.Name, r.Condition.Text, r.Action.ToString().ToLowerInvariant(), r.Reason))]))],
+            [.. p.Rules.Select(r => new RuleDto(
+                r.Name,
+                r.Condition.Text,
+                r.Action.ToString().ToLowerInvariant(),
+                r.Reason))]))],
         [.. policy.Workloads.Workloads.OrderBy(w => w.Id, StringComparer.Ordinal).Select(w => new WorkloadDto(
             w.Id,
-            [.. w.Pools.Select(p => new WorkloadPoolDto(p.Provider, p.Pool, p.Cost is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : "expected"))]))],
-        [.. policy.Budgets.Select(b => new BudgetDto(b.Id, b.Scope, b.LimitUsd, b.Window.ToString().ToLowerInvariant(), b.TimeZone))],
+            [.. w.Pools.Select(p => new WorkloadPoolDto(
+                p.Provider,
+                p.Pool,
+                p.Cost is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : "expected"))]))],
+            [.. policy.Budgets.Select(b => new BudgetDto(
+                b.Id,
+                b.Scope,
+                b.LimitUsd,
+                b.Window.ToString().ToLowerInvariant(),
+                b.TimeZone))],
         policy.Defaults,
         last is null ? null : new ReloadDto(last.At, last.Source, last.Version, last.Accepted, last.Errors));
 }
@@ -118,4 +139,9 @@ public sealed record WorkloadPoolDto(string Provider, string Pool, string Cost);
 
 public sealed record BudgetDto(string Id, string Scope, double LimitUsd, string Window, string Timezone);
 
-public sealed record ReloadDto(DateTimeOffset At, string Source, string Version, bool Accepted, IReadOnlyList<string> Errors);
+public sealed record ReloadDto(
+    DateTimeOffset At,
+    string Source,
+    string Version,
+    bool Accepted,
+    IReadOnlyList<string> Errors);

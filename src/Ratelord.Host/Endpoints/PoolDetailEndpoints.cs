@@ -51,7 +51,10 @@ public static class PoolDetailEndpoints
                     .Order(StringComparer.Ordinal)
                     .ToList();
 
-                return new Found(pool.Key, PoolResponse.From(pool, now, model).WithProviderFreshness(pool, state, now), sharing);
+                return new Found(
+                    pool.Key,
+                    PoolResponse.From(pool, now, model).WithProviderFreshness(pool, state, now),
+                    sharing);
             },
             cancellationToken);
         if (found is not var (key, response, sharing))
@@ -82,13 +85,19 @@ public static class PoolDetailEndpoints
         }
 
         var tte = pool.Forecast.Tte;
-        var reach = pool.Forecast.TtrS is { } ttr ? ttr : Math.Min(tte.P50S ?? ConeWithoutResetSeconds, ConeWithoutResetSeconds);
+        var reach = pool.Forecast.TtrS is { } ttr
+            ? ttr
+            : Math.Min(tte.P50S ?? ConeWithoutResetSeconds, ConeWithoutResetSeconds);
         reach = Math.Max(reach, 1);
         var points = new List<ConePoint>(ConeSteps + 1);
         for (var i = 0; i <= ConeSteps; i++)
         {
             var t = reach * i / ConeSteps;
-            points.Add(new ConePoint(now.AddSeconds(t), Drain(available, tte.P50S, t), Drain(available, tte.P90S, t), Drain(available, tte.P99S, t)));
+            points.Add(new ConePoint(
+                now.AddSeconds(t),
+                Drain(available, tte.P50S, t),
+                Drain(available, tte.P90S, t),
+                Drain(available, tte.P99S, t)));
         }
 
         return points;
@@ -102,7 +111,9 @@ public static class PoolDetailEndpoints
 
 /// <summary>The answer of <c>GET /v1/pools/detail</c>.</summary>
 /// <param name="History">Remaining (and limit, reserved) over time from the log, oldest first.</param>
-/// <param name="Cone">The forecast cone from now to the reset: what is left at each instant at P50, P90 and P99.</param>
+/// <param name="Cone">
+/// The forecast cone from now to the reset: what is left at each instant at P50, P90 and P99.
+/// </param>
 /// <param name="ResetAt">When the pool's window resets, if known.</param>
 /// <param name="Decisions">The recent decisions that drew on the pool or that it refused, newest first.</param>
 /// <param name="Identities">The registered identities that draw on this pool.</param>

@@ -14,7 +14,10 @@ public static class PoolEndpoints
             .WithSummary("Every pool with its posture, forecast and status.")
             .Produces<PoolListResponse>();
 
-    private static async Task<IResult> ListAsync(CommandWriter writer, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        CommandWriter writer,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var model = writer.Options.ForecastModel;

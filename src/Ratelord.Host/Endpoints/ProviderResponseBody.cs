@@ -8,14 +8,18 @@ namespace Ratelord.Host.Endpoints;
 /// <summary>A provider's response as clients send it: status, header pairs, body.</summary>
 public sealed record ProviderResponseBody(int? Status, JsonElement? Headers, JsonElement? Body)
 {
-    /// <summary>Converts to the core's form; every malformed header pair is reported under <paramref name="prefix"/>.</summary>
+    /// <summary>
+    /// Converts to the core's form; every malformed header pair is reported under <paramref name="prefix"/>.
+    /// </summary>
     public ProviderResponse ToResponse(string prefix)
     {
         var failures = new List<ValidationFailure>();
         var headers = new List<KeyValuePair<string, string>>();
         if (Status is null)
         {
-            failures.Add(new ValidationFailure(prefix + "status", "'status' is required: the HTTP status the provider answered."));
+            failures.Add(new ValidationFailure(
+                prefix + "status",
+                "'status' is required: the HTTP status the provider answered."));
         }
 
         if (Headers is { ValueKind: JsonValueKind.Array } list)
@@ -47,7 +51,9 @@ public sealed record ProviderResponseBody(int? Status, JsonElement? Headers, Jso
             throw new ValidationException(failures);
         }
 
-        var body = Body is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } b ? b.Clone() : (JsonElement?)null;
+        var body = Body is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } b
+            ? b.Clone()
+            : (JsonElement?)null;
 
         return new ProviderResponse(Status!.Value, headers, body);
     }

@@ -86,7 +86,13 @@ public static class ReplayEndpoints
                     pool.Reserved,
                     Reservations = pool.Reservations
                         .OrderBy(r => r.Key)
-                        .Select(r => new { IntentId = r.Key, r.Value.Amount, r.Value.EffectiveFrom, r.Value.ScalesWithCost }),
+                        .Select(r => new
+                        {
+                            IntentId = r.Key,
+                            r.Value.Amount,
+                            r.Value.EffectiveFrom,
+                            r.Value.ScalesWithCost,
+                        }),
                     pool.Refill,
                     pool.LearnedWindowSeconds,
                     pool.PendingAmount,
@@ -146,7 +152,9 @@ public sealed record ReplayVerifyResponse(
     IReadOnlyList<ReplayDifference> Differences,
     double DurationS);
 
-/// <summary>One entry that differs: its key (<c>pool:...</c>, <c>intent:...</c>, <c>identity:...</c>) and both texts.</summary>
+/// <summary>
+/// One entry that differs: its key (<c>pool:...</c>, <c>intent:...</c>, <c>identity:...</c>) and both texts.
+/// </summary>
 /// <param name="Live">The live projection's entry as JSON; null when only the rebuilt state has it.</param>
 /// <param name="Rebuilt">The rebuilt entry as JSON; null when only the live state has it.</param>
 public sealed record ReplayDifference(string Key, string? Live, string? Rebuilt);

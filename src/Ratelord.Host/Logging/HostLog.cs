@@ -5,7 +5,13 @@ internal static partial class HostLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "Ratelord {Version} replayed {EventCount} events from {Store} at {DbPath}; last position {Position}")]
-    public static partial void Replayed(ILogger logger, string version, long eventCount, string store, string dbPath, long position);
+    public static partial void Replayed(
+        ILogger logger,
+        string version,
+        long eventCount,
+        string store,
+        string dbPath,
+        long position);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Listening on {Url}")]
     public static partial void Listening(ILogger logger, string url);
@@ -20,7 +26,12 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information,
         Message = "Policy {PolicyVersion} from {PolicyPath} is in force ({Trigger}, {RuleCount} rules)")]
-    public static partial void PolicyApplied(ILogger logger, string policyVersion, string policyPath, string trigger, int ruleCount);
+    public static partial void PolicyApplied(
+        ILogger logger,
+        string policyVersion,
+        string policyPath,
+        string trigger,
+        int ruleCount);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
         Message = "Policy file {PolicyPath} refused with {ErrorCount} error(s); the previous policy stays: {Errors}")]
@@ -31,7 +42,8 @@ internal static partial class HostLog
 
     // Provider pollers: event ids 100 to 119.
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
-        Message = "Polling provider {ProviderId} ({Kind}) at {Endpoint} every {IntervalSeconds}s for identity {IdentityId}")]
+        Message = "Polling provider {ProviderId} ({Kind}) at {Endpoint} every {IntervalSeconds}s "
+            + "for identity {IdentityId}")]
     public static partial void PollerStarted(
         ILogger logger,
         string providerId,

@@ -62,7 +62,9 @@ public sealed class DaemonMetrics : IDisposable
             "Pessimistic (P99) time to exhaustion of the pool; +Inf when it does not run dry.",
             PoolLabels);
         _poolPExhaustion = factory.CreateGauge(
-            "ratelord_pool_p_exhaustion", "Probability that the pool runs dry before it resets, in [0, 1].", PoolLabels);
+            "ratelord_pool_p_exhaustion",
+            "Probability that the pool runs dry before it resets, in [0, 1].",
+            PoolLabels);
         _poolStatus = factory.CreateGauge(
             "ratelord_pool_status",
             "The pool's risk band: 0 ok, 1 warn, 2 critical, -1 unknown.",
@@ -144,7 +146,12 @@ public sealed class DaemonMetrics : IDisposable
         var now = _time.GetUtcNow();
         var model = _writer.Options.ForecastModel;
         var pools = await _writer.ReadAsync(
-            state => state.Pools.All.Select(p => (p.Key, View: p.ViewAt(now), p.Reserved, Forecast: PoolForecaster.Forecast(p, now, model)))
+            state => state.Pools.All
+                .Select(p => (
+                    p.Key,
+                    View: p.ViewAt(now),
+                    p.Reserved,
+                    Forecast: PoolForecaster.Forecast(p, now, model)))
                 .ToList(),
             cancellationToken);
 
@@ -171,7 +178,16 @@ public sealed class DaemonMetrics : IDisposable
 
         foreach (var gone in _publishedPools.Where(p => !seen.Contains(p)).ToList())
         {
-            foreach (var gauge in new[] { _poolLimit, _poolRemaining, _poolReserved, _poolTteP50, _poolTteP99, _poolPExhaustion, _poolStatus })
+            foreach (var gauge in new[]
+            {
+                _poolLimit,
+                _poolRemaining,
+                _poolReserved,
+                _poolTteP50,
+                _poolTteP99,
+                _poolPExhaustion,
+                _poolStatus,
+            })
             {
                 gauge.RemoveLabelled(gone);
             }
@@ -199,7 +215,8 @@ public sealed class DaemonMetrics : IDisposable
     {
         public static readonly LabelsComparer Instance = new();
 
-        public bool Equals(string[]? x, string[]? y) => x is not null && y is not null && x.SequenceEqual(y, StringComparer.Ordinal);
+        public bool Equals(string[]? x, string[]? y) =>
+            x is not null && y is not null && x.SequenceEqual(y, StringComparer.Ordinal);
 
         public int GetHashCode(string[] obj) => string.Join('\u001f', obj).GetHashCode(StringComparison.Ordinal);
     }

@@ -8,7 +8,8 @@ namespace Ratelord.Host.Metrics;
 /// Times each decision through the command pipeline: validation, the wait in the writer's queue, the decision and
 /// the commit of its events. That is the latency an agent waits for, less the HTTP round trip.
 /// </summary>
-public sealed class DecisionTimingBehavior(DaemonMetrics metrics) : IPipelineBehavior<SubmitIntent, IntentDecisionResult>
+public sealed class DecisionTimingBehavior(DaemonMetrics metrics)
+    : IPipelineBehavior<SubmitIntent, IntentDecisionResult>
 {
     public async ValueTask<IntentDecisionResult> Handle(
         SubmitIntent message,

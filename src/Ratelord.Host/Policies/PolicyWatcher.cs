@@ -7,7 +7,12 @@ using Ratelord.Host.Logging;
 namespace Ratelord.Host.Policies;
 
 /// <summary>What the last attempt to load the policy file gave.</summary>
-public sealed record PolicyLoadStatus(DateTimeOffset At, string Source, string Version, bool Accepted, IReadOnlyList<string> Errors);
+public sealed record PolicyLoadStatus(
+    DateTimeOffset At,
+    string Source,
+    string Version,
+    bool Accepted,
+    IReadOnlyList<string> Errors);
 
 /// <summary>
 /// Loads the policy file, and reloads it on SIGHUP, on a change to the file, or when asked through
@@ -56,7 +61,10 @@ public sealed class PolicyWatcher : BackgroundService
             }
             catch (IOException exception)
             {
-                return await RejectAsync(PolicyParser.VersionOf(""), [$"{_path}: cannot be read: {exception.Message}"], cancellationToken);
+                return await RejectAsync(
+                    PolicyParser.VersionOf(""),
+                    [$"{_path}: cannot be read: {exception.Message}"],
+                    cancellationToken);
             }
 
             PolicySet policy;
@@ -93,9 +101,14 @@ public sealed class PolicyWatcher : BackgroundService
         }
 
         var full = System.IO.Path.GetFullPath(_path);
-        using var watcher = new FileSystemWatcher(System.IO.Path.GetDirectoryName(full)!, System.IO.Path.GetFileName(full))
+        using var watcher = new FileSystemWatcher(
+            System.IO.Path.GetDirectoryName(full)!,
+            System.IO.Path.GetFileName(full))
         {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+            NotifyFilter = NotifyFilters.LastWrite
+                | NotifyFilters.Size
+                | NotifyFilters.FileName
+                | NotifyFilters.CreationTime,
         };
         watcher.Changed += (_, _) => _triggers.Writer.TryWrite("file change");
         watcher.Created += (_, _) => _triggers.Writer.TryWrite("file change");
@@ -127,7 +140,10 @@ public sealed class PolicyWatcher : BackgroundService
         }
     }
 
-    private async Task<PolicyLoadStatus> RejectAsync(string version, IReadOnlyList<string> errors, CancellationToken cancellationToken)
+    private async Task<PolicyLoadStatus> RejectAsync(
+        string version,
+        IReadOnlyList<string> errors,
+        CancellationToken cancellationToken)
     {
         await _mediator.Send(new RejectPolicy(_path!, version, errors), cancellationToken);
         HostLog.PolicyRejected(_logger, _path!, errors.Count, string.Join(" | ", errors));

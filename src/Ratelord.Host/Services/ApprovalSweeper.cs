@@ -9,7 +9,11 @@ namespace Ratelord.Host.Services;
 /// Releases the capacity of approvals that lapsed unsettled, even while no intent arrives to
 /// trigger it, by sending <see cref="ExpireApprovals"/> once one is due.
 /// </summary>
-public sealed class ApprovalSweeper(CommandWriter writer, IMediator mediator, TimeProvider time, ILogger<ApprovalSweeper> logger)
+public sealed class ApprovalSweeper(
+    CommandWriter writer,
+    IMediator mediator,
+    TimeProvider time,
+    ILogger<ApprovalSweeper> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);

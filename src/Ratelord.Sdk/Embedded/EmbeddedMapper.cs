@@ -106,7 +106,9 @@ internal static class EmbeddedMapper
             ? new Dictionary<string, IReadOnlyList<string>> { [field] = [exception.Message] }
             : null);
 
-    /// <summary>A validator's property path (<c>Response.Status</c>) as the API's field name (<c>response.status</c>).</summary>
+    /// <summary>
+    /// A validator's property path (<c>Response.Status</c>) as the API's field name (<c>response.status</c>).
+    /// </summary>
     private static string FieldName(string propertyPath) =>
         string.Join('.', propertyPath.Split('.').Select(part => part.Contains('_', StringComparison.Ordinal)
             ? part

@@ -42,7 +42,9 @@ public sealed class EmbeddedRatelordClient : IRatelordClient, ILoggingRatelordCl
     private bool _disposed;
 
     /// <summary>Creates the client; the engine starts on the first call.</summary>
-    /// <param name="options">The policy, the clock and the log; null for the defaults (built-in policy, memory).</param>
+    /// <param name="options">
+    /// The policy, the clock and the log; null for the defaults (built-in policy, memory).
+    /// </param>
     /// <param name="logger">Where the start is logged; null for none.</param>
     /// <param name="timeProvider">
     /// The clock, when <see cref="RatelordEmbeddedOptions.TimeProvider"/> is not set; null for the system clock.

@@ -30,7 +30,9 @@ public sealed class RatelordHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> when not using a factory.</summary>
+    /// <summary>
+    /// Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> when not using a factory.
+    /// </summary>
     /// <param name="client">The client of the daemon, or the embedded one.</param>
     /// <param name="options">How to build each intent; validated here, every bad value listed.</param>
     /// <param name="logger">Where denies, switches and failed reports are logged; null for none.</param>

@@ -13,7 +13,9 @@ public sealed record RatelordRequestOptions
     /// <summary>The identity the call is charged to, instead of the client's.</summary>
     public string? IdentityId { get; init; }
 
-    /// <summary>The workload, instead of the client's, for example <c>search</c> on a client of <c>repo_read</c>.</summary>
+    /// <summary>
+    /// The workload, instead of the client's, for example <c>search</c> on a client of <c>repo_read</c>.
+    /// </summary>
     public string? WorkloadId { get; init; }
 
     /// <summary>The scope, instead of the client's, for example <c>repo:acme/web</c>.</summary>

@@ -45,7 +45,10 @@ internal static class DecisionWait
     {
         try
         {
-            await client.ReportOutcomeAsync(decision.IntentId, Outcome.Of(OutcomeKind.Cancelled), CancellationToken.None)
+            await client.ReportOutcomeAsync(
+                    decision.IntentId,
+                    Outcome.Of(OutcomeKind.Cancelled),
+                    CancellationToken.None)
                 .ConfigureAwait(false);
         }
         catch (RatelordRequestException e)

@@ -18,7 +18,8 @@ public sealed class EventsCommandTests(SeededDaemon daemon)
         Assert.Contains("intent_decided", run.Output);
         Assert.Contains(
             run.Output.Split('\n'),
-            l => l.Contains(SeededDaemon.DeniedAgent, StringComparison.Ordinal) && l.Contains("deny_with_reason", StringComparison.Ordinal));
+            l => l.Contains(SeededDaemon.DeniedAgent, StringComparison.Ordinal)
+                && l.Contains("deny_with_reason", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -140,7 +141,9 @@ public sealed class EventsCommandTests(SeededDaemon daemon)
         // The stream opens with the latest decisions already in the log: once one shows, the command follows.
         await Poll.UntilAsync(() => Count(lines) > (json ? 0 : 1), "the command printed the log's latest decisions");
         await daemon.Http.SubmitIntentAsync(agent, "pat:ci-bot", urgency: "high");
-        await Poll.UntilAsync(() => Snapshot(lines).Any(l => l.Contains(agent, StringComparison.Ordinal)), "the new decision appeared");
+        await Poll.UntilAsync(
+            () => Snapshot(lines).Any(l => l.Contains(agent, StringComparison.Ordinal)),
+            "the new decision appeared");
 
         var line = Snapshot(lines).First(l => l.Contains(agent, StringComparison.Ordinal));
         if (json)
@@ -155,7 +158,9 @@ public sealed class EventsCommandTests(SeededDaemon daemon)
             Assert.Contains("approve", line);
         }
 
-        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var interrupt = Process.Start(
+            "kill",
+            ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await interrupt!.WaitForExitAsync(token);
         }

@@ -11,7 +11,17 @@ public sealed class IdentityCommandTests(SeededDaemon daemon)
         var id = $"pat:cli-{Guid.NewGuid():N}"[..16];
 
         var added = await Ratelord.RunAsync(
-            "identity", "add", id, "--kind", "pat", "--provider", "github", "--share", "core=org:acme", "--url", daemon.Url);
+            "identity",
+            "add",
+            id,
+            "--kind",
+            "pat",
+            "--provider",
+            "github",
+            "--share",
+            "core=org:acme",
+            "--url",
+            daemon.Url);
         var listed = await Ratelord.RunAsync("identity", "list", "--url", daemon.Url);
         var removed = await Ratelord.RunAsync("identity", "rm", id, "--url", daemon.Url);
         var after = await Ratelord.RunAsync("identity", "list", "--url", daemon.Url);
@@ -47,7 +57,16 @@ public sealed class IdentityCommandTests(SeededDaemon daemon)
     [Fact]
     public async Task Add_AnIdentityAlreadyRegistered_ExitsOne()
     {
-        var run = await Ratelord.RunAsync("identity", "add", "pat:ci-bot", "--kind", "pat", "--provider", "github", "--url", daemon.Url);
+        var run = await Ratelord.RunAsync(
+            "identity",
+            "add",
+            "pat:ci-bot",
+            "--kind",
+            "pat",
+            "--provider",
+            "github",
+            "--url",
+            daemon.Url);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("already registered", run.Errors);

@@ -28,7 +28,10 @@ public sealed class IntentCommandTests(SeededDaemon daemon)
         var json = run.Json();
         Assert.Contains(json.Text("decision"), new[] { "approve", "approve_with_modifications" });
         Assert.True(Guid.TryParse(json.Text("intent_id"), out _));
-        var checkedPools = json.GetProperty("trace").GetProperty("pools").EnumerateArray().Select(p => p.Text("pool_id"));
+        var checkedPools = json.GetProperty("trace")
+            .GetProperty("pools")
+            .EnumerateArray()
+            .Select(p => p.Text("pool_id"));
         Assert.Contains("github/core@pat:ci-bot", checkedPools);
     }
 
@@ -36,7 +39,16 @@ public sealed class IntentCommandTests(SeededDaemon daemon)
     public async Task Intent_Denied_IsAnAnswerNotAFailure()
     {
         var run = await Ratelord.RunAsync(
-            "intent", "--url", daemon.Url, "--identity", "pat:crawler", "--max-wait", "0", "--urgency", "high", "--json");
+            "intent",
+            "--url",
+            daemon.Url,
+            "--identity",
+            "pat:crawler",
+            "--max-wait",
+            "0",
+            "--urgency",
+            "high",
+            "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("deny_with_reason", run.Json().Text("decision"));

@@ -24,7 +24,9 @@ public sealed class McpServerTests(SeededDaemon daemon)
             ["urgency"] = "high",
         });
 
-        Assert.Equal(["ask_intent", "check_pools", "explain_decision"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ask_intent", "check_pools", "explain_decision"],
+            tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.Contains("identity_id", tools.Single(t => t.Name == "ask_intent").JsonSchema.GetRawText());
         Assert.Equal("approve", decision.Text("decision"));
@@ -47,7 +49,10 @@ public sealed class McpServerTests(SeededDaemon daemon)
         {
             ["intent_id"] = decision.Text("intent_id"),
         });
-        var pools = await CallAsync(client, "check_pools", new Dictionary<string, object?> { ["identity_id"] = "pat:crawler" });
+        var pools = await CallAsync(
+            client,
+            "check_pools",
+            new Dictionary<string, object?> { ["identity_id"] = "pat:crawler" });
 
         Assert.Equal("deny_with_reason", decision.Text("decision"));
         Assert.Equal("deny_with_reason", explained.GetProperty("decision").Text("verdict"));
@@ -82,11 +87,18 @@ public sealed class McpServerTests(SeededDaemon daemon)
 
         var result = await client.CallToolAsync(
             "ask_intent",
-            new Dictionary<string, object?> { ["agent_id"] = "llm-agent", ["identity_id"] = "pat:ci-bot", ["expected_cost"] = -1 },
+            new Dictionary<string, object?>
+            {
+                ["agent_id"] = "llm-agent",
+                ["identity_id"] = "pat:ci-bot",
+                ["expected_cost"] = -1,
+            },
             cancellationToken: Token);
 
         Assert.True(result.IsError);
-        Assert.Contains("expected_cost", string.Join(' ', result.Content.OfType<TextContentBlock>().Select(c => c.Text)));
+        Assert.Contains(
+            "expected_cost",
+            string.Join(' ', result.Content.OfType<TextContentBlock>().Select(c => c.Text)));
     }
 
     private async Task<McpClient> ConnectAsync()
@@ -101,7 +113,10 @@ public sealed class McpServerTests(SeededDaemon daemon)
         return await McpClient.CreateAsync(transport, cancellationToken: Token);
     }
 
-    private static async Task<JsonElement> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    private static async Task<JsonElement> CallAsync(
+        McpClient client,
+        string tool,
+        Dictionary<string, object?> arguments)
     {
         var result = await client.CallToolAsync(tool, arguments, cancellationToken: Token);
         var text = string.Join("", result.Content.OfType<TextContentBlock>().Select(c => c.Text));

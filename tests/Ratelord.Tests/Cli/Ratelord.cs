@@ -84,9 +84,19 @@ internal static class Ratelord
 
     private static string Locate()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
-        var built = Path.Combine(DaemonProcess.RepositoryRoot(), "src", "Ratelord.Cli", "bin", configuration, "net10.0", "ratelord.dll");
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))
+            .Parent?.Name ?? "Debug";
+        var built = Path.Combine(
+            DaemonProcess.RepositoryRoot(),
+            "src",
+            "Ratelord.Cli",
+            "bin",
+            configuration,
+            "net10.0",
+            "ratelord.dll");
 
-        return File.Exists(built) ? built : throw new FileNotFoundException($"ratelord.dll is not built; expected it at {built}.");
+        return File.Exists(built)
+            ? built
+            : throw new FileNotFoundException($"ratelord.dll is not built; expected it at {built}.");
     }
 }

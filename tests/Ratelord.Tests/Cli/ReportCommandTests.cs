@@ -12,12 +12,20 @@ public sealed class ReportCommandTests(SeededDaemon daemon)
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Output.TrimEnd('\n').Split('\n');
-        Assert.Equal("agent_id,identity_id,workload_id,pool_id,decisions,approved,denied,reserved,settled,actual_cost", lines[0]);
-        var approved = lines.Single(l => l.StartsWith($"{SeededDaemon.ApprovedAgent},pat:ci-bot,default,github/core@pat:ci-bot,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(
+            "agent_id,identity_id,workload_id,pool_id,decisions,approved,denied,reserved,settled,actual_cost",
+            lines[0]);
+        var approved = lines
+            .Single(l => l.StartsWith(
+                $"{SeededDaemon.ApprovedAgent},pat:ci-bot,default,github/core@pat:ci-bot,",
+                StringComparison.Ordinal))
+            .Split(',');
         Assert.Equal("3", approved[4]);
         Assert.Equal("3", approved[5]);
         Assert.Equal("0", approved[6]);
-        var denied = lines.Single(l => l.StartsWith($"{SeededDaemon.DeniedAgent},", StringComparison.Ordinal)).Split(',');
+        var denied = lines
+            .Single(l => l.StartsWith($"{SeededDaemon.DeniedAgent},", StringComparison.Ordinal))
+            .Split(',');
         Assert.Equal("1", denied[6]);
     }
 
@@ -29,8 +37,13 @@ public sealed class ReportCommandTests(SeededDaemon daemon)
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Output.TrimEnd('\n').Split('\n');
         Assert.StartsWith("decided_at,intent_id,agent_id,identity_id,", lines[0]);
-        Assert.Equal(3, lines.Count(l => l.Contains($",{SeededDaemon.ApprovedAgent},pat:ci-bot,", StringComparison.Ordinal)));
-        Assert.Contains(lines, l => l.Contains($",{SeededDaemon.DeniedAgent},", StringComparison.Ordinal) && l.Contains(",deny_with_reason,", StringComparison.Ordinal));
+        Assert.Equal(
+            3,
+            lines.Count(l => l.Contains($",{SeededDaemon.ApprovedAgent},pat:ci-bot,", StringComparison.Ordinal)));
+        Assert.Contains(
+            lines,
+            l => l.Contains($",{SeededDaemon.DeniedAgent},", StringComparison.Ordinal)
+                && l.Contains(",deny_with_reason,", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -40,8 +53,15 @@ public sealed class ReportCommandTests(SeededDaemon daemon)
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var rows = run.Json().EnumerateArray().ToList();
-        Assert.Contains(rows, r => r.Text("agent_id") == SeededDaemon.DeniedAgent && r.Text("verdict") == "deny_with_reason");
-        Assert.All(rows, r => Assert.True(DateTimeOffset.TryParse(r.Text("decided_at"), System.Globalization.CultureInfo.InvariantCulture, out _)));
+        Assert.Contains(
+            rows,
+            r => r.Text("agent_id") == SeededDaemon.DeniedAgent && r.Text("verdict") == "deny_with_reason");
+        Assert.All(
+            rows,
+            r => Assert.True(DateTimeOffset.TryParse(
+                r.Text("decided_at"),
+                System.Globalization.CultureInfo.InvariantCulture,
+                out _)));
     }
 
     [Fact]
@@ -54,7 +74,9 @@ public sealed class ReportCommandTests(SeededDaemon daemon)
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("wrote 0 usage rows", run.Output);
-        Assert.Single((await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).TrimEnd('\n').Split('\n'));
+        Assert.Single((await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken))
+            .TrimEnd('\n')
+            .Split('\n'));
     }
 
     [Fact]

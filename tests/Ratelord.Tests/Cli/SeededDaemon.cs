@@ -64,7 +64,13 @@ public sealed class SeededDaemon : IAsyncLifetime
 
         var now = ProviderBodies.WholeSecond(DateTimeOffset.UtcNow);
         await http.ObserveAsync(ProviderBodies.GitHub("pat:ci-bot", now, 5000, 4990, now.AddMinutes(2)));
-        await http.ObserveAsync(ProviderBodies.GitHub("pat:ci-bot", now, 30, 12, now.AddSeconds(50), resource: "search"));
+        await http.ObserveAsync(ProviderBodies.GitHub(
+            "pat:ci-bot",
+            now,
+            30,
+            12,
+            now.AddSeconds(50),
+            resource: "search"));
         await http.ObserveAsync(ProviderBodies.GitHub("pat:crawler", now, 5000, 0, now.AddMinutes(40)));
 
         for (var i = 0; i < 3; i++)

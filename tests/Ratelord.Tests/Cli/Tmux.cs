@@ -22,7 +22,8 @@ internal sealed class Tmux : IAsyncDisposable
     {
         if (!File.Exists("/usr/bin/tmux"))
         {
-            Assert.Fail("tmux is not installed: apt-get install -y tmux (the terminal UI is tested in a real terminal).");
+            Assert.Fail(
+                "tmux is not installed: apt-get install -y tmux (the terminal UI is tested in a real terminal).");
         }
 
         var tmux = new Tmux(directory.File("tmux.sock"));
@@ -31,7 +32,9 @@ internal sealed class Tmux : IAsyncDisposable
             "set-option", "-g", "default-terminal", "tmux-256color", ";",
             "set-option", "-g", "remain-on-exit", "on", ";",
             "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", "exec " + command);
-        tmux._serverPid = int.Parse((await tmux.RunAsync("display-message", "-p", "#{pid}")).Trim(), CultureInfo.InvariantCulture);
+        tmux._serverPid = int.Parse(
+            (await tmux.RunAsync("display-message", "-p", "#{pid}")).Trim(),
+            CultureInfo.InvariantCulture);
 
         return tmux;
     }
@@ -40,7 +43,9 @@ internal sealed class Tmux : IAsyncDisposable
     public Task<string> CaptureAsync(bool colours = false) =>
         colours ? RunAsync("capture-pane", "-p", "-e", "-t", "tui") : RunAsync("capture-pane", "-p", "-t", "tui");
 
-    /// <summary>Polls the screen until <paramref name="condition"/> holds, failing with the last screen at the deadline.</summary>
+    /// <summary>
+    /// Polls the screen until <paramref name="condition"/> holds, failing with the last screen at the deadline.
+    /// </summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, string what, bool colours = false)
     {
         var screen = "";
@@ -110,6 +115,7 @@ internal sealed class Tmux : IAsyncDisposable
 
         return process.ExitCode == 0
             ? output
-            : throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {errors}");
+            : throw new InvalidOperationException(
+                $"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {errors}");
     }
 }

@@ -41,7 +41,9 @@ public sealed class TopCommandTests
             {
                 // The pools table is drawn above the decisions, whose lines may name the same pool.
                 var row = coloured.Split('\n').First(l => l.Contains(id, StringComparison.Ordinal));
-                Assert.True(row.Contains(StatusColour[status] + status, StringComparison.Ordinal), $"{id} is {status} in its colour: {Visible(row)}");
+                Assert.True(
+                    row.Contains(StatusColour[status] + status, StringComparison.Ordinal),
+                    $"{id} is {status} in its colour: {Visible(row)}");
             }
 
             Assert.Contains(StatusColour["critical"] + "critical", coloured);
@@ -49,27 +51,42 @@ public sealed class TopCommandTests
             // A decision made now appears at once, coloured by its verdict.
             var agent = "tui-" + Guid.NewGuid().ToString("N")[..6];
             await http.SubmitIntentAsync(agent, "pat:ci-bot", urgency: "high");
-            await tmux.WaitForAsync(s => s.Contains(agent, StringComparison.Ordinal), "the fresh decision is on screen");
-            var line = (await tmux.CaptureAsync(colours: true)).Split('\n').Single(l => l.Contains(agent, StringComparison.Ordinal));
+            await tmux.WaitForAsync(
+                s => s.Contains(agent, StringComparison.Ordinal),
+                "the fresh decision is on screen");
+            var line = (await tmux.CaptureAsync(colours: true))
+                .Split('\n')
+                .Single(l => l.Contains(agent, StringComparison.Ordinal));
             Assert.Contains(StatusColour["ok"] + "approve", line);
 
             // Arrow keys select a pool and Enter opens its detail; Esc goes back.
             await tmux.SendKeysAsync("Down");
             await tmux.SendKeysAsync("Enter");
-            await tmux.WaitForAsync(s => s.Contains("(Esc to go back)", StringComparison.Ordinal) && s.Contains("TTE P50", StringComparison.Ordinal), "the pool's detail is open");
+            await tmux.WaitForAsync(
+                s => s.Contains("(Esc to go back)", StringComparison.Ordinal)
+                    && s.Contains("TTE P50", StringComparison.Ordinal),
+                "the pool's detail is open");
             await tmux.SendKeysAsync("Escape");
-            await tmux.WaitForAsync(s => s.Contains("Decisions, live", StringComparison.Ordinal), "the decisions are back");
+            await tmux.WaitForAsync(
+                s => s.Contains("Decisions, live", StringComparison.Ordinal),
+                "the decisions are back");
 
             // The daemon restarts on the same port and log: top says so, then carries on by itself.
             var port = new Uri(url).Port;
             await app.StopAsync(TestContext.Current.CancellationToken);
             await DisposeQuietly(app);
-            await tmux.WaitForAsync(s => s.Contains("daemon unreachable", StringComparison.Ordinal), "the outage is shown");
+            await tmux.WaitForAsync(
+                s => s.Contains("daemon unreachable", StringComparison.Ordinal),
+                "the outage is shown");
             app = await DaemonApp.StartAsync(settings with { Port = port }, TestContext.Current.CancellationToken);
-            await tmux.WaitForAsync(s => s.Contains("state ok", StringComparison.Ordinal), "the daemon is back on screen");
+            await tmux.WaitForAsync(
+                s => s.Contains("state ok", StringComparison.Ordinal),
+                "the daemon is back on screen");
             var after = "tui-" + Guid.NewGuid().ToString("N")[..6];
             await http.SubmitIntentAsync(after, "pat:ci-bot", urgency: "high");
-            await tmux.WaitForAsync(s => s.Contains(after, StringComparison.Ordinal), "a decision after the restart is on screen");
+            await tmux.WaitForAsync(
+                s => s.Contains(after, StringComparison.Ordinal),
+                "a decision after the restart is on screen");
 
             await tmux.SendKeysAsync("q");
             await Poll.UntilAsync(async () => await tmux.ExitStatusAsync() is not null, "top ends on q");

@@ -196,7 +196,10 @@ public sealed class PolicyWorkloadTests : IDisposable
         await File.WriteAllTextAsync(path, ChatPolicy, Cancellation);
         await using var daemon = await InProcessDaemon.StartAsync(_directory.File("ratelord.db"), path);
         var before = (await daemon.Http.GetJsonAsync("/v1/policy")).GetProperty("version").GetString();
-        await File.WriteAllTextAsync(path, "workloads:\n  chat: { pools: [ { provider: openai }\npolicies: [\n", Cancellation);
+        await File.WriteAllTextAsync(
+            path,
+            "workloads:\n  chat: { pools: [ { provider: openai }\npolicies: [\n",
+            Cancellation);
 
         using var response = await daemon.Http.PostAsync("/v1/policy/reload", null, Cancellation);
 

@@ -36,24 +36,44 @@ public sealed class MetricsTests : IDisposable
         var limit = Single(families, "ratelord_pool_limit", "gauge", ("pool", "core"), ("owner", "pat:ci-bot"));
         Assert.Equal(5000, limit.Value);
         Assert.Equal(0, Single(families, "ratelord_pool_remaining", "gauge", ("owner", "pat:crawler")).Value);
-        Assert.Equal(3, Single(families, "ratelord_pool_reserved", "gauge", ("pool", "core"), ("owner", "pat:ci-bot")).Value);
+        Assert.Equal(
+            3,
+            Single(families, "ratelord_pool_reserved", "gauge", ("pool", "core"), ("owner", "pat:ci-bot")).Value);
         Assert.Equal(0, Single(families, "ratelord_pool_tte_p50_seconds", "gauge", ("owner", "pat:crawler")).Value);
-        Assert.True(Single(families, "ratelord_pool_tte_p99_seconds", "gauge", ("pool", "core"), ("owner", "pat:ci-bot")).Value > 0);
+        Assert.True(Single(
+            families,
+            "ratelord_pool_tte_p99_seconds",
+            "gauge",
+            ("pool", "core"),
+            ("owner", "pat:ci-bot")).Value > 0);
         var exhaustion = Single(families, "ratelord_pool_p_exhaustion", "gauge", ("owner", "pat:crawler")).Value;
         Assert.InRange(exhaustion, 0, 1);
 
-        Assert.Equal(3, Single(families, "ratelord_decisions_total", "counter", ("verdict", "approve"), ("reason", "none")).Value);
-        Assert.Equal(1, families["ratelord_decisions_total"].Samples.Where(s => s.Labels["verdict"] == "deny_with_reason").Sum(s => s.Value));
+        Assert.Equal(
+            3,
+            Single(families, "ratelord_decisions_total", "counter", ("verdict", "approve"), ("reason", "none")).Value);
+        Assert.Equal(
+            1,
+            families["ratelord_decisions_total"].Samples
+                .Where(s => s.Labels["verdict"] == "deny_with_reason")
+                .Sum(s => s.Value));
 
         var latency = Family(families, "ratelord_decision_latency_seconds", "histogram");
         Assert.Equal(4, latency.Samples.Single(s => s.Name.EndsWith("_count", StringComparison.Ordinal)).Value);
         Assert.Equal(4, latency.Samples.Single(s => s.Labels.GetValueOrDefault("le") == "+Inf").Value);
 
-        Assert.Equal(4, Single(families, "ratelord_events_appended_total", "counter", ("type", "intent_decided")).Value);
+        Assert.Equal(
+            4,
+            Single(families, "ratelord_events_appended_total", "counter", ("type", "intent_decided")).Value);
         var batches = Family(families, "ratelord_commit_batch_size", "histogram");
         Assert.True(batches.Samples.Single(s => s.Name.EndsWith("_count", StringComparison.Ordinal)).Value >= 8);
 
-        var errors = Single(families, "ratelord_provider_poll_errors_total", "counter", ("provider_id", "broken-github"), ("kind", "5xx"));
+        var errors = Single(
+            families,
+            "ratelord_provider_poll_errors_total",
+            "counter",
+            ("provider_id", "broken-github"),
+            ("kind", "5xx"));
         Assert.True(errors.Value >= 1);
     }
 
@@ -66,7 +86,8 @@ public sealed class MetricsTests : IDisposable
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("0.0.4", response.Content.Headers.ContentType?.Parameters.Single(p => p.Name == "version").Value);
-        var families = PrometheusText.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var families = PrometheusText.Parse(
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("counter", families["ratelord_events_appended_total"].Type);
     }
 
@@ -89,7 +110,11 @@ public sealed class MetricsTests : IDisposable
         return family;
     }
 
-    private static Sample Single(Dictionary<string, Family> families, string name, string type, params (string Name, string Value)[] labels) =>
+    private static Sample Single(
+        Dictionary<string, Family> families,
+        string name,
+        string type,
+        params (string Name, string Value)[] labels) =>
         Assert.Single(
             Family(families, name, type).Samples,
             s => labels.All(l => s.Labels.GetValueOrDefault(l.Name) == l.Value));

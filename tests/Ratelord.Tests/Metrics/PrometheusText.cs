@@ -102,7 +102,9 @@ internal static partial class PrometheusText
                 .Replace("\\n", "\n", StringComparison.Ordinal)
                 .Replace("\\\"", "\"", StringComparison.Ordinal)
                 .Replace("\\\\", "\\", StringComparison.Ordinal);
-            Assert.True(labels.TryAdd(match.Groups["name"].Value, value), $"line {number}: label repeated in {{{text}}}");
+            Assert.True(
+                labels.TryAdd(match.Groups["name"].Value, value),
+                $"line {number}: label repeated in {{{text}}}");
             rest = rest[match.Length..];
         }
 

@@ -32,7 +32,12 @@ internal sealed class EngineHarness
         Run(new RegisterIdentity(identityId, "pat", provider, [], new Dictionary<string, string>()));
 
     /// <summary>A GitHub response for the identity's core pool, stamped with the fake clock.</summary>
-    public ObservationResult ObserveGitHub(string identityId, int limit, int remaining, int resetInSeconds, string resource = "core")
+    public ObservationResult ObserveGitHub(
+        string identityId,
+        int limit,
+        int remaining,
+        int resetInSeconds,
+        string resource = "core")
     {
         var now = Now;
         var reset = now.ToUnixTimeSeconds() + resetInSeconds;
@@ -46,7 +51,12 @@ internal sealed class EngineHarness
             new("x-ratelimit-resource", resource),
         };
 
-        return Run(new RecordObservation("github", identityId, new ProviderResponse(200, headers, null), "observer", "global"));
+        return Run(new RecordObservation(
+            "github",
+            identityId,
+            new ProviderResponse(200, headers, null),
+            "observer",
+            "global"));
     }
 
     public IntentDecisionResult Ask(

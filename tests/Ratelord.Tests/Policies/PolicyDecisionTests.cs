@@ -53,7 +53,17 @@ public sealed class PolicyDecisionTests
         harness.ObserveGitHub("pat:a", limit: 5000, remaining: 90, resetInSeconds: 600);
 
         var (_, events) = harness.Engine.Execute(
-            new Ratelord.Core.Commands.SubmitIntent("agent-1", "pat:a", "w", "global", Urgency.Normal, null, null, null, null, false),
+            new Ratelord.Core.Commands.SubmitIntent(
+                "agent-1",
+                "pat:a",
+                "w",
+                "global",
+                Urgency.Normal,
+                null,
+                null,
+                null,
+                null,
+                false),
             harness.Now);
 
         var triggered = Assert.Single(events.Select(e => e.Payload).OfType<PolicyTriggered>());
@@ -216,7 +226,9 @@ public sealed class PolicyDecisionTests
         Assert.Equal(ReasonCodes.FairShareExceeded, noisy.Reason);
         var quietWait = quiet.WaitSeconds ?? 0;
         var noisyGap = (noisy.WaitSeconds ?? 0) - quietWait;
-        Assert.True(noisyGap > quietWait, $"the noisy agent's slot ({noisy.WaitSeconds}s) is further out than a fair one's ({quietWait}s)");
+        Assert.True(
+            noisyGap > quietWait,
+            $"the noisy agent's slot ({noisy.WaitSeconds}s) is further out than a fair one's ({quietWait}s)");
     }
 
     [Fact]
@@ -234,8 +246,20 @@ public sealed class PolicyDecisionTests
         harness.Register("key:openai", "openai");
 
         // 500,000 tokens at 2.5 micro-USD is 1.25 USD: more than the whole budget.
-        var decision = harness.Ask("agent", "key:openai", Urgency.High, workload: "chat", scope: "org:acme/app", cost: 500_000);
-        var small = harness.Ask("agent", "key:openai", Urgency.High, workload: "chat", scope: "org:acme/app", cost: 1000);
+        var decision = harness.Ask(
+            "agent",
+            "key:openai",
+            Urgency.High,
+            workload: "chat",
+            scope: "org:acme/app",
+            cost: 500_000);
+        var small = harness.Ask(
+            "agent",
+            "key:openai",
+            Urgency.High,
+            workload: "chat",
+            scope: "org:acme/app",
+            cost: 1000);
 
         Assert.Equal(Verdict.DenyWithReason, decision.Verdict);
         Assert.Equal(ReasonCodes.BudgetExhausted, decision.Reason);

@@ -53,9 +53,18 @@ public sealed class PolicyParserTests
 
         var exception = Assert.Throws<PolicyException>(() => PolicyParser.Parse(Broken, "broken.yaml"));
 
-        Assert.Contains(exception.Errors, e => e.StartsWith("broken.yaml:6:", StringComparison.Ordinal) && e.Contains("'pool.remainder'", StringComparison.Ordinal));
-        Assert.Contains(exception.Errors, e => e.StartsWith("broken.yaml:9:", StringComparison.Ordinal) && e.Contains("cannot be parsed", StringComparison.Ordinal));
-        Assert.Contains(exception.Errors, e => e.Contains("policies.a.rules[1].action", StringComparison.Ordinal) && e.Contains("explode", StringComparison.Ordinal));
+        Assert.Contains(
+            exception.Errors,
+            e => e.StartsWith("broken.yaml:6:", StringComparison.Ordinal)
+                && e.Contains("'pool.remainder'", StringComparison.Ordinal));
+        Assert.Contains(
+            exception.Errors,
+            e => e.StartsWith("broken.yaml:9:", StringComparison.Ordinal)
+                && e.Contains("cannot be parsed", StringComparison.Ordinal));
+        Assert.Contains(
+            exception.Errors,
+            e => e.Contains("policies.a.rules[1].action", StringComparison.Ordinal)
+                && e.Contains("explode", StringComparison.Ordinal));
         Assert.Contains(exception.Errors, e => e.Contains("budgets[0].limit_usd", StringComparison.Ordinal));
         Assert.Contains(exception.Errors, e => e.Contains("budgets[0].window", StringComparison.Ordinal));
         Assert.Equal(5, exception.Errors.Count);
@@ -80,7 +89,9 @@ public sealed class PolicyParserTests
     {
         var condition = Condition.TryCompile("scope.id == 'org.acme' and pool.remaining >= 1", out _)!;
 
-        var holds = condition.Evaluate(new Dictionary<string, object?> { ["scope.id"] = "org.acme", ["pool.remaining"] = 3d }, out var error);
+        var holds = condition.Evaluate(
+            new Dictionary<string, object?> { ["scope.id"] = "org.acme", ["pool.remaining"] = 3d },
+            out var error);
 
         Assert.Null(error);
         Assert.True(holds);
@@ -90,7 +101,8 @@ public sealed class PolicyParserTests
     public void Parse_JsonIsReadToo()
     {
         var policy = PolicyParser.Parse(
-            """{"policies":[{"id":"j","pool":"github/core","rules":[{"name":"r","condition":"pool.remaining < 5","action":"shape"}]}]}""",
+            """{"policies":[{"id":"j","pool":"github/core","rules":"""
+                + """[{"name":"r","condition":"pool.remaining < 5","action":"shape"}]}]}""",
             "p.json");
 
         Assert.Equal(PolicyLevel.Pool, policy.Policies[0].Level);
