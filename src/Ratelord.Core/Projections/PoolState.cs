@@ -22,6 +22,13 @@ namespace Ratelord.Core.Projections;
 /// reading. Two readings belong to one fixed window when they name the same reset instant on the
 /// provider's clock; a pool whose reset instant moves before it arrives refills continuously.
 /// </para>
+/// <para>
+/// Each reading of a fixed window places its reset a little late (the <c>Date</c> has whole seconds and
+/// the response took time to arrive), each by its own amount. The pool keeps the earliest placement of
+/// a reset, carries it to the next one, and ignores readings of a window whose reset has passed here:
+/// otherwise intents placed at a reset would fall before a later placement of it and count against the
+/// window that is ending.
+/// </para>
 /// </remarks>
 public sealed class PoolState
 {
@@ -43,6 +50,9 @@ public sealed class PoolState
 
     // What the last reading said about the reset, on the provider's clock.
     private DateTimeOffset? _resetInstant;
+
+    // The earliest local placement of _resetInstant among the readings that named it.
+    private DateTimeOffset? _resetPlacement;
     private double _lastResetInSeconds;
     private DateTimeOffset? _lastReadingTime;
 
@@ -123,6 +133,20 @@ public sealed class PoolState
 
         DateTimeOffset? newReset = reading.ResetInSeconds is { } inSeconds ? ingestTime.AddSeconds(inSeconds) : ResetAt;
         DateTimeOffset? instant = reading.ResetInSeconds is { } relative ? eventTime.AddSeconds(relative) : null;
+        if (DescribesEndedWindow(instant, ingestTime))
+        {
+            // The response was overtaken in flight by the reset, or by a reading of the window after it: its
+            // remaining would wrongly hold back the present window, and its reset is not the present one.
+            Ended(eventTime, ingestTime);
+
+            return;
+        }
+
+        if (Refill == RefillKind.FixedWindow)
+        {
+            newReset = EarliestPlacement(instant, newReset);
+        }
+
         var limit = reading.Limit ?? Limit;
         var remaining = reading.Remaining;
         if (remaining is { } r && Remaining is { } previous)
@@ -137,6 +161,7 @@ public sealed class PoolState
         if (instant is not null)
         {
             _resetInstant = instant;
+            _resetPlacement = newReset;
             _lastResetInSeconds = reading.ResetInSeconds ?? 0;
             Refill = Refill == RefillKind.Unknown ? RefillKind.FixedWindow : Refill;
         }
@@ -288,6 +313,67 @@ public sealed class PoolState
         {
             Drift = Drift.Add(unexplained - inFlight, expected, observed, inFlight, at, Observations + 1);
         }
+    }
+
+    /// <summary>True when <paramref name="instant"/> is the reset instant the last reading named.</summary>
+    private bool IsKnownResetInstant(DateTimeOffset? instant) =>
+        instant is { } named
+        && _resetInstant is { } known
+        && Math.Abs((named - known).TotalSeconds) <= SameResetSeconds;
+
+    /// <summary>
+    /// Where to place a fixed window's reset that a reading names. Every placement is late (the provider's
+    /// date has whole seconds, and the response took time to arrive), so the earliest is the most accurate,
+    /// and keeping it keeps the intents placed at the reset after it, in the window they were counted in.
+    /// The placement of the last reset carries over to a later one by the time between the two on the
+    /// provider's clock, unless the two disagree by more than the provider's clock can explain (the local
+    /// clock was stepped): then the new placement stands.
+    /// </summary>
+    private DateTimeOffset? EarliestPlacement(DateTimeOffset? instant, DateTimeOffset? placing)
+    {
+        if (instant is not { } named
+            || placing is not { } placement
+            || _resetInstant is not { } known
+            || _resetPlacement is not { } placed)
+        {
+            return placing;
+        }
+
+        if (IsKnownResetInstant(named))
+        {
+            return placed < placement ? placed : placement;
+        }
+
+        var carried = placed + (named - known);
+
+        return carried < placement && (placement - carried).TotalSeconds <= SameResetSeconds ? carried : placement;
+    }
+
+    /// <summary>
+    /// True when a fixed window's reading names a reset instant that has passed here: the one already
+    /// placed and reached, or one before it.
+    /// </summary>
+    private bool DescribesEndedWindow(DateTimeOffset? instant, DateTimeOffset ingestTime)
+    {
+        if (Refill != RefillKind.FixedWindow || instant is not { } named || _resetInstant is not { } known)
+        {
+            return false;
+        }
+
+        if (IsKnownResetInstant(named))
+        {
+            return _resetPlacement is { } placed && placed <= ingestTime;
+        }
+
+        return named < known;
+    }
+
+    /// <summary>Counts a reading of a window that has already ended, and takes nothing else from it.</summary>
+    private void Ended(DateTimeOffset eventTime, DateTimeOffset ingestTime)
+    {
+        _clockOffsetSeconds = (eventTime - ingestTime).TotalSeconds;
+        LastObservedAt = ingestTime;
+        Observations++;
     }
 
     private void Restart(DateTimeOffset at)

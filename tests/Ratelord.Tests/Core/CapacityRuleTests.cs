@@ -257,6 +257,34 @@ public sealed class CapacityRuleTests
         Assert.Equal(ReasonCodes.ResetUnknown, decisions[2].Reason);
     }
 
+    [Fact]
+    public void Approve_HighUrgencyNow_WhenALaterReadingPlacesTheResetAfterAnIntentWaitingForIt()
+    {
+        _engine.Register("pat:a");
+        var date = _engine.Now;
+
+        // One unit left, the reserve that only high urgency may use: a normal intent waits for the reset.
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 1, resetIn: ThirtySeconds);
+        var waiting = _engine.Submit("pat:a", urgency: Urgency.Normal);
+        _engine.Advance(TimeSpan.FromSeconds(0.9));
+
+        // Dated the same whole second as the first reading, so it places the same reset 0.9 s later.
+        _engine.Observe("github", "pat:a", GitHub(date, limit: 10, remaining: 1, reset: date + ThirtySeconds));
+        var high = _engine.Submit("pat:a");
+
+        Assert.Equal(30, waiting.WaitSeconds);
+        Assert.Equal(Verdict.Approve, high.Verdict);
+    }
+
+    private static Ratelord.Core.Providers.ProviderResponse GitHub(
+        DateTimeOffset date,
+        double limit,
+        double remaining,
+        DateTimeOffset reset) =>
+        EngineHarness.Response(
+            200,
+            [.. ProviderBodies.GitHubHeaders(date, limit, remaining, reset).Select(h => (h[0], h[1]))]);
+
     private List<Ratelord.Core.Commands.IntentDecisionResult> SubmitAndSettle(int count, string identityId = "pat:a")
     {
         var decisions = Enumerable.Range(0, count).Select(_ => _engine.Submit(identityId)).ToList();

@@ -1,0 +1,100 @@
+using Ratelord.Core.Forecasting;
+using Ratelord.Core.Projections;
+using Ratelord.Core.Providers;
+using Ratelord.Tests.Infrastructure;
+
+namespace Ratelord.Tests.Projections;
+
+/// <summary>
+/// Where a pool places a fixed window's reset on the daemon's clock. GitHub's <c>date</c> has whole seconds and
+/// every response takes time to arrive, so each reading places the same reset a little late, each by its own
+/// amount; the pool must keep one placement per reset, and must not let a late response undo a reset.
+/// </summary>
+public sealed class PoolStateTests
+{
+    private static readonly DateTimeOffset Epoch = EngineHarness.Epoch;
+
+    private readonly EngineHarness _engine = new();
+
+    public PoolStateTests()
+    {
+        _engine.Register("pat:a");
+    }
+
+    private PoolState Pool => _engine.Pool("pat:a");
+
+    [Fact]
+    public void ResetAt_KeepsTheEarliestPlacement_WhileReadingsNameTheSameReset()
+    {
+        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(30));
+        _engine.Advance(TimeSpan.FromSeconds(0.9));
+
+        // Dated the same whole second, so it places the same reset 0.9 s later.
+        Read(date: Epoch, remaining: 8, reset: Epoch.AddSeconds(30));
+
+        Assert.Equal(Epoch.AddSeconds(30), Pool.ResetAt);
+        Assert.Equal(8, Pool.Remaining);
+    }
+
+    [Fact]
+    public void ResetAt_CarriesTheLastPlacementToTheNextReset_ByTheProvidersTimeBetweenThem()
+    {
+        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60.9));
+
+        Read(date: Epoch.AddSeconds(60), remaining: 299, reset: Epoch.AddSeconds(120));
+
+        Assert.Equal(Epoch.AddSeconds(120), Pool.ResetAt);
+    }
+
+    [Fact]
+    public void ResetAt_TakesTheNewPlacement_WhenItDisagreesWithTheCarriedOneByMoreThanTheDateCanExplain()
+    {
+        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(65));
+
+        // Five seconds later than the provider's clock says: the daemon's clock was stepped.
+        Read(date: Epoch.AddSeconds(60), remaining: 299, reset: Epoch.AddSeconds(120));
+
+        Assert.Equal(Epoch.AddSeconds(125), Pool.ResetAt);
+    }
+
+    [Fact]
+    public void Reading_ThatCrossedTheResetInFlight_DoesNotHoldBackTheWindowAfterIt()
+    {
+        Read(date: Epoch, remaining: 5, reset: Epoch.AddSeconds(2));
+        _engine.Advance(TimeSpan.FromSeconds(2.1));
+
+        // Answered before the reset, read after it.
+        Read(date: Epoch.AddSeconds(1), remaining: 3, reset: Epoch.AddSeconds(2));
+
+        var view = Pool.ViewAt(_engine.Now);
+        Assert.Equal(10, view.Remaining);
+        Assert.Equal(2, Pool.Observations);
+    }
+
+    [Fact]
+    public void Reading_OvertakenByTheNextWindowsReading_LeavesThePoolAFixedWindow()
+    {
+        Read(date: Epoch, remaining: 5, reset: Epoch.AddSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60.1));
+        Read(date: Epoch.AddSeconds(60), remaining: 9, reset: Epoch.AddSeconds(120));
+
+        Read(date: Epoch.AddSeconds(59), remaining: 4, reset: Epoch.AddSeconds(60));
+
+        Assert.Equal(RefillKind.FixedWindow, Pool.Refill);
+        Assert.Equal(9, Pool.Remaining);
+        Assert.Equal(Epoch.AddSeconds(120), Pool.ResetAt);
+        Assert.Equal(0, Pool.Drift.Count);
+    }
+
+    private void Read(DateTimeOffset date, double remaining, DateTimeOffset reset)
+    {
+        var headers = ProviderBodies.GitHubHeaders(date, 10, remaining, reset);
+        var response = new ProviderResponse(
+            200,
+            [.. headers.Select(h => new KeyValuePair<string, string>(h[0], h[1]))],
+            null);
+        _engine.Observe("github", "pat:a", response);
+    }
+}
