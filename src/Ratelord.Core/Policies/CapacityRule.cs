@@ -89,14 +89,18 @@ public static class CapacityRule
         }
 
         var windows = window is null ? 1 : MaxWindowsAhead;
-        var spill = IsPresentWindow(pool, notBefore) ? heldNow : 0;
+        // A window projected past the last reading ends at a placement as late as the reading's was: its
+        // approvals may be in the provider's next window already, so they spill into it too.
+        var spill = IsPresentWindow(pool, notBefore) || window is not { } projected
+            ? heldNow
+            : HeldBetween(pool, reset - projected, reset);
         var start = reset;
         for (var k = 0; k < windows; k++)
         {
             DateTimeOffset? end = window is { } length ? start + length : null;
 
-            // Approvals of the present window may still be in flight when it resets, so the first
-            // window after it counts them too.
+            // Approvals of the window containing notBefore may still be in flight when it resets, so
+            // the first window after it counts them too.
             var held = HeldBetween(pool, start, end) + (k == 0 ? spill : 0);
             var windowReserve = Math.Floor(reserveFraction * capacity);
             if (capacity - windowReserve - held >= demand.Cost)

@@ -112,16 +112,21 @@ public sealed class PoolState
 
     public double Reserved => _reservations.Values.Sum(r => r.Amount);
 
+    /// <summary>
+    /// The window length to plan with: the one the readings state, else the one learned from successive resets.
+    /// </summary>
+    public double? EffectiveWindowSeconds => WindowSeconds ?? LearnedWindowSeconds;
+
     /// <summary>The pool as it stands at <paramref name="at"/>: a fixed window whose reset has passed is full
     /// again.</summary>
     public PoolView ViewAt(DateTimeOffset at)
     {
         if (ResetAt is { } reset && at >= reset)
         {
-            return new PoolView(Limit, Limit, NextReset(reset, at), WindowSeconds);
+            return new PoolView(Limit, Limit, NextReset(reset, at), EffectiveWindowSeconds);
         }
 
-        return new PoolView(Limit, Remaining, ResetAt, WindowSeconds);
+        return new PoolView(Limit, Remaining, ResetAt, EffectiveWindowSeconds);
     }
 
     /// <summary>The daemon's instant <paramref name="at"/> on the provider's clock, as of the last reading.</summary>
@@ -427,7 +432,7 @@ public sealed class PoolState
 
     private DateTimeOffset? NextReset(DateTimeOffset reset, DateTimeOffset at)
     {
-        if (WindowSeconds is not { } window || window <= 0)
+        if (EffectiveWindowSeconds is not { } window || window <= 0)
         {
             return null;
         }

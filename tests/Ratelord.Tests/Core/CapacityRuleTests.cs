@@ -276,6 +276,25 @@ public sealed class CapacityRuleTests
         Assert.Equal(Verdict.Approve, high.Verdict);
     }
 
+    [Fact]
+    public void Wait_PastTheWindowAfterAProjectedOne_WhileTheProjectedWindowsApprovalsMayStillRunIntoIt()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+        var reset = _engine.Now.AddSeconds(60);
+
+        // No reading since: the window from the reset on is projected by the learned length.
+        _engine.Advance(TimeSpan.FromSeconds(65));
+        var approved = Enumerable.Range(0, 3).Select(_ => _engine.Submit("pat:a")).ToList();
+        var next = _engine.Submit("pat:a");
+
+        Assert.All(approved, d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.Equal(Verdict.ApproveWithModifications, next.Verdict);
+        Assert.Equal(reset.AddSeconds(120), next.DeferUntil);
+    }
+
     private static Ratelord.Core.Providers.ProviderResponse GitHub(
         DateTimeOffset date,
         double limit,

@@ -88,6 +88,22 @@ public sealed class PoolStateTests
         Assert.Equal(0, Pool.Drift.Count);
     }
 
+    [Fact]
+    public void ViewAt_RollsAWindowForward_ByTheLearnedLength_WhenTheReadingsNeverStateIt()
+    {
+        Read(date: Epoch, remaining: 5, reset: Epoch.AddSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        Read(date: Epoch.AddSeconds(60), remaining: 0, reset: Epoch.AddSeconds(120));
+
+        var view = Pool.ViewAt(Epoch.AddSeconds(130));
+
+        Assert.Null(Pool.WindowSeconds);
+        Assert.Equal(60, Pool.EffectiveWindowSeconds);
+        Assert.Equal(10, view.Remaining);
+        Assert.Equal(Epoch.AddSeconds(180), view.ResetAt);
+        Assert.Equal(60, view.WindowSeconds);
+    }
+
     private void Read(DateTimeOffset date, double remaining, DateTimeOffset reset)
     {
         var headers = ProviderBodies.GitHubHeaders(date, 10, remaining, reset);
