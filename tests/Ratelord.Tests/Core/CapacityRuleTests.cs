@@ -295,6 +295,23 @@ public sealed class CapacityRuleTests
         Assert.Equal(reset.AddSeconds(120), next.DeferUntil);
     }
 
+    [Fact]
+    public void Approve_LessThanTheReadingShows_WhenAnOutsideConsumerWillHaveSpentSomeOfItSince()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 100, remaining: 100, resetIn: TimeSpan.FromHours(1));
+        _engine.Outcome(_engine.Submit("pat:a").IntentId);
+        _engine.Advance(TimeSpan.FromSeconds(60));
+
+        // 15 units in a minute that no intent explains: an outside consumer spending a quarter a second.
+        _engine.ObserveGitHub("pat:a", limit: 100, remaining: 84, resetIn: TimeSpan.FromSeconds(3540));
+        _engine.Advance(TimeSpan.FromSeconds(16));
+        var decisions = Enumerable.Range(0, 84).Select(_ => _engine.Submit("pat:a")).ToList();
+
+        // Since the reading it spent about 4 units, 12 with the margin for its randomness.
+        Assert.Equal(72, decisions.Count(d => d.Verdict == Verdict.Approve));
+    }
+
     private static Ratelord.Core.Providers.ProviderResponse GitHub(
         DateTimeOffset date,
         double limit,

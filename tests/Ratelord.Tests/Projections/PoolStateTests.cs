@@ -1,3 +1,4 @@
+using Ratelord.Core.Domain;
 using Ratelord.Core.Forecasting;
 using Ratelord.Core.Projections;
 using Ratelord.Core.Providers;
@@ -104,9 +105,51 @@ public sealed class PoolStateTests
         Assert.Equal(60, view.WindowSeconds);
     }
 
-    private void Read(DateTimeOffset date, double remaining, DateTimeOffset reset)
+    [Fact]
+    public void OutsideRate_IsWhatTheReadingsShowSpent_BeyondWhatIntentsExplain()
     {
-        var headers = ProviderBodies.GitHubHeaders(date, 10, remaining, reset);
+        Read(date: Epoch, remaining: 100, reset: Epoch.AddSeconds(3600), limit: 100);
+        var intent = _engine.Submit("pat:a");
+        _engine.Outcome(intent.IntentId);
+        _engine.Advance(TimeSpan.FromSeconds(60));
+
+        // The settled intent took the pool to 99; the other 60 of the drop are nobody's that Ratelord knows.
+        Read(date: _engine.Now, remaining: 39, reset: Epoch.AddSeconds(3600), limit: 100);
+
+        Assert.Equal(1.0, Pool.OutsideRate, 3);
+    }
+
+    [Fact]
+    public void OutsideRate_StaysZero_WhenEveryDropIsAnIntentsCall()
+    {
+        Read(date: Epoch, remaining: 100, reset: Epoch.AddSeconds(3600), limit: 100);
+        var intents = Enumerable.Range(0, 5).Select(_ => _engine.Submit("pat:a")).ToList();
+        _engine.Advance(TimeSpan.FromSeconds(60));
+
+        Read(date: _engine.Now, remaining: 95, reset: Epoch.AddSeconds(3600), limit: 100);
+
+        Assert.All(intents, i => Assert.Equal(Verdict.Approve, i.Verdict));
+        Assert.Equal(0, Pool.OutsideRate);
+    }
+
+    [Fact]
+    public void ExpectedOutside_IsTheRateSinceTheLastReading_WithAMarginForItsRandomness()
+    {
+        Read(date: Epoch, remaining: 100, reset: Epoch.AddSeconds(3600), limit: 100);
+        _engine.Submit("pat:a");
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        Read(date: _engine.Now, remaining: 39, reset: Epoch.AddSeconds(3600), limit: 100);
+
+        var expected = Pool.ExpectedOutside(_engine.Now, _engine.Now.AddSeconds(25));
+
+        Assert.Equal(1.0, Pool.OutsideRate, 3);
+        Assert.Equal(25 + (4 * 5), expected, 3);
+        Assert.Equal(0, Pool.ExpectedOutside(_engine.Now, _engine.Now.AddSeconds(0.5)));
+    }
+
+    private void Read(DateTimeOffset date, double remaining, DateTimeOffset reset, double limit = 10)
+    {
+        var headers = ProviderBodies.GitHubHeaders(date, limit, remaining, reset);
         var response = new ProviderResponse(
             200,
             [.. headers.Select(h => new KeyValuePair<string, string>(h[0], h[1]))],
