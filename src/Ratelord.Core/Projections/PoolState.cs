@@ -35,13 +35,20 @@ public sealed class PoolState
     /// <summary>Evidence is gathered into samples at least this long, so bursts weigh by units, not count.</summary>
     public const double MinSampleSeconds = 30;
 
-    /// <summary>How long the outside consumer's rate remembers what it measured, in seconds of the provider's clock.</summary>
+    /// <summary>How long the outside consumer's rate remembers, in seconds of the provider's clock.</summary>
     public const double OutsideMemorySeconds = 180;
 
     private const int MaxSamples = 1024;
 
     /// <summary>Two reset instants closer than this are the same (the provider's clock has whole seconds).</summary>
     private const double SameResetSeconds = 1.5;
+
+    /// <summary>
+    /// Two reset instants closer than this are the same one when a placement depends on it. Tighter than
+    /// <see cref="SameResetSeconds"/>: a window may be one second long, and the next reset taken for this one
+    /// would be placed a window early.
+    /// </summary>
+    private const double SamePlacementSeconds = 0.5;
 
     private readonly Dictionary<Guid, Reservation> _reservations = [];
 
@@ -482,7 +489,7 @@ public sealed class PoolState
     private bool IsKnownResetInstant(DateTimeOffset? instant) =>
         instant is { } named
         && _resetInstant is { } known
-        && Math.Abs((named - known).TotalSeconds) <= SameResetSeconds;
+        && Math.Abs((named - known).TotalSeconds) <= SamePlacementSeconds;
 
     /// <summary>
     /// Where to place a fixed window's reset that a reading names. Every placement is late (the provider's
@@ -528,7 +535,7 @@ public sealed class PoolState
             return _resetPlacement is { } placed && placed <= ingestTime;
         }
 
-        return named < known;
+        return (known - named).TotalSeconds > SamePlacementSeconds;
     }
 
     /// <summary>Counts a reading of a window that has already ended, and takes nothing else from it.</summary>

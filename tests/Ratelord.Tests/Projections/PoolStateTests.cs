@@ -40,24 +40,37 @@ public sealed class PoolStateTests
     [Fact]
     public void ResetAt_CarriesTheLastPlacementToTheNextReset_ByTheProvidersTimeBetweenThem()
     {
-        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(60));
+        LearnAMinuteWindow();
         _engine.Advance(TimeSpan.FromSeconds(60.9));
 
-        Read(date: Epoch.AddSeconds(60), remaining: 299, reset: Epoch.AddSeconds(120));
+        Read(date: Epoch.AddSeconds(120), remaining: 9, reset: Epoch.AddSeconds(180));
 
-        Assert.Equal(Epoch.AddSeconds(120), Pool.ResetAt);
+        Assert.Equal(Epoch.AddSeconds(180), Pool.ResetAt);
     }
 
     [Fact]
     public void ResetAt_TakesTheNewPlacement_WhenItDisagreesWithTheCarriedOneByMoreThanTheDateCanExplain()
     {
-        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(60));
+        LearnAMinuteWindow();
         _engine.Advance(TimeSpan.FromSeconds(65));
 
         // Five seconds later than the provider's clock says: the daemon's clock was stepped.
-        Read(date: Epoch.AddSeconds(60), remaining: 299, reset: Epoch.AddSeconds(120));
+        Read(date: Epoch.AddSeconds(120), remaining: 9, reset: Epoch.AddSeconds(180));
 
-        Assert.Equal(Epoch.AddSeconds(125), Pool.ResetAt);
+        Assert.Equal(Epoch.AddSeconds(185), Pool.ResetAt);
+    }
+
+    [Fact]
+    public void ResetAt_OfTheNextOneSecondWindow_IsNotTakenForTheSameReset()
+    {
+        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(1));
+        _engine.Advance(TimeSpan.FromSeconds(1.3));
+
+        Read(date: Epoch.AddSeconds(1), remaining: 9, reset: Epoch.AddSeconds(2));
+
+        // Carried a second on from the first placement, not kept at it as if the reset were the same.
+        Assert.Equal(Epoch.AddSeconds(2), Pool.ResetAt);
+        Assert.Equal(9, Pool.ViewAt(_engine.Now).Remaining);
     }
 
     [Fact]
@@ -145,6 +158,16 @@ public sealed class PoolStateTests
         Assert.Equal(1.0, Pool.OutsideRate, 3);
         Assert.Equal(25 + (4 * 5), expected, 3);
         Assert.Equal(0, Pool.ExpectedOutside(_engine.Now, _engine.Now.AddSeconds(0.5)));
+    }
+
+    /// <summary>Two readings a minute apart, each at its reset's whole second: the pool learns the length.</summary>
+    private void LearnAMinuteWindow()
+    {
+        Read(date: Epoch, remaining: 9, reset: Epoch.AddSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        Read(date: Epoch.AddSeconds(60), remaining: 9, reset: Epoch.AddSeconds(120));
+        Assert.Equal(60, Pool.LearnedWindowSeconds);
+        Assert.Equal(Epoch.AddSeconds(120), Pool.ResetAt);
     }
 
     private void Read(DateTimeOffset date, double remaining, DateTimeOffset reset, double limit = 10)
