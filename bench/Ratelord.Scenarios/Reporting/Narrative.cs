@@ -38,68 +38,26 @@ public static class Narrative
         {
             findings.Add(
                 "Each threshold missed above was traced through the engine's decisions when this report was "
-                + "written; the causes follow, with the change proposed for each. They are the engine's, not the "
+                + "written; the causes follow. They are the engine's, not the "
                 + "simulation's: the same provider answers every mode alike.");
-        }
-
-        if (checks.Any(c => c.Scenario == ScenarioCatalog.PriorityInversion.Id))
-        {
-            findings.Add(
-                "**High urgency waits for the next window (priority inversion).** The engine places a fixed "
-                + "window's reset at the answer's arrival plus `x-ratelimit-reset` minus `date`. GitHub's `date` "
-                + "has whole seconds and the answer takes time to arrive, so each answer places the same reset "
-                + "somewhere from 0.1 s to 1.3 s after the real one, and `PoolState.Observe` keeps the newest "
-                + "placement. Intents placed at the reset under one placement then fall before a later one, and "
-                + "`CapacityRule.EarliestSlot` counts them against the window that is ending: a high-urgency intent "
-                + "finds the next window's approvals filling this one and is told to wait for the reset. Proposed: "
-                + "while readings name the same reset instant on the provider's clock, keep the earliest placement "
-                + "(every placement is late, so the earliest is the most accurate, and intents placed at it stay "
-                + "after it).");
         }
 
         if (checks.Any(c => c.Scenario == ScenarioCatalog.Drift.Id))
         {
+            var m = results.First(r => r.Spec.Id == ScenarioCatalog.Drift.Id).Ratelord;
             findings.Add(
-                "**Promises against capacity that an unseen consumer spends first (drift).** With the pool at risk "
-                + "the engine paces intents over the time left to the reset (waits of 20 to 40 s) and holds their "
-                + "slots against what the last answer showed remaining; the outside consumer spends it in the "
-                + "meantime and the paced calls meet a 429. The reserve for high urgency, which would absorb it, is "
-                + "released to everyone in the last half second before the reset, when the outside consumer has "
-                + "already spent it; and the intents that wait out a provider's `retry-after` are all placed at the "
-                + "same instant. The drift is measured (`drift_detected`, and it widens the forecast) but not "
-                + "subtracted: proposed, hold the outside consumption expected until a slot (the drift's rate "
-                + "times the time to the slot) out of the capacity that pacing and the capacity rule hand out.");
-        }
-
-        if (checks.Any(c => c.Scenario == ScenarioCatalog.ProviderFailure.Id))
-        {
-            var m = results.First(r => r.Spec.Id == ScenarioCatalog.ProviderFailure.Id).Ratelord;
-            findings.Add(
-                "**A pool locked after an outage (provider failure).** Every 503 the agents report as `failed` "
-                + "with cost 0 is charged as a served call (`IntentDecider.ChargesOf` takes the reservation's "
-                + "amount on a pool charged per call, whatever cost the agent reports), so the engine believes the "
-                + "window spent. Once its reset has passed it does not know the next one: GitHub's headers never "
-                + "give the window's length, and `PoolState.ViewAt` rolls a window forward only with "
-                + "`WindowSeconds` (the `LearnedWindowSeconds` it learns from successive resets is not used "
-                + "there). A pool at 0 whose reset is unknown is refused with `reset_unknown` and a 30-second "
-                + $"retry, and it stays so, since no call is made whose answer could correct it "
-                + $"({Format.Count(Count(m.Decisions, "deny:reset_unknown"))} such refusals in this run). Proposed: charge a "
-                + "failed call what its agent reports it cost, and fall back on the learned window length where "
-                + "the stated one is missing.");
-        }
-
-        if (results.FirstOrDefault(r => r.BuiltIn is not null) is { BuiltIn: { } builtIn } herd
-            && builtIn.QuotaUsed < Thresholds.MinQuotaUsed)
-        {
-            findings.Add(
-                "**The reserve is released only to those who ask at the right moment "
-                + $"({herd.Spec.Title.ToLowerInvariant()}, built-in defaults: {Format.Percent(builtIn.QuotaUsed)} "
-                + "of the quota used).** The 10 % kept "
-                + "for high urgency is released in the last half second before a reset, but only to intents asked "
-                + "in that half second; intents already told to wait for the reset never get it, so in a window "
-                + "that only such intents want, a tenth of it is left unused. Proposed: when placing an intent "
-                + "after the reset, first offer it the release zone of the current window if what is left there, "
-                + "reserve included, covers it.");
+                "**Promises made before an outside consumer's burst (drift).** The engine measures the outside "
+                + "consumer's rate from every answer (`PoolState.OutsideRate`: what the readings show spent that no "
+                + "started intent explains) and holds what it will spend out of the capacity it hands out: until the "
+                + "last promised call of the present window, its whole share of a window to come, with a margin of "
+                + "four Poisson deviations (with the default seed and horizon the agents met 170 429s before it, "
+                + $"{Format.Count(m.Provider429)} here). Those left are paced calls promised tens of seconds "
+                + "ahead, in windows where the outside consumer spent more than its measured rate allows for: it "
+                + "waits out its own 429s and comes back in a burst at the next reset, so what it spends swings "
+                + "from one window to the next by more than a rate can foresee. Closing the gap needs promises "
+                + "that can be taken back "
+                + "(an approval the agent confirms just before its call) or shorter ones when the pool has an "
+                + "outside consumer; neither is done.");
         }
 
         return findings;
@@ -133,16 +91,16 @@ public static class Narrative
             + (Count(ratelord.Decisions, "deny:reset_unknown") > 0
                 ? ". Wants still waiting when a window resets are refused once more "
                     + $"({Format.Count(Count(ratelord.Decisions, "deny:reset_unknown"))} times) with `reset_unknown` "
-                    + "and a 30-second retry: GitHub's headers do not state the window's length, so between a "
-                    + "reset and "
-                    + "the next answer the engine does not know when the next one comes."
+                    + "and a 30-second retry: GitHub's headers do not state the window's length, so until the "
+                    + "resets of two windows have taught it, the engine does not know between a reset and the next "
+                    + "answer when the next one comes."
                 : "."),
         };
         if (result.BuiltIn is { } builtIn)
         {
             paragraphs.Add(
-                $"With the built-in defaults the same run uses {Format.Percent(builtIn.QuotaUsed)} of the quota: "
-                + "the reserve for high urgency that nobody here asks for.");
+                $"With the built-in defaults the same run uses {Format.Percent(builtIn.QuotaUsed)} of the quota, "
+                + "though they keep 10 % of every window for high urgency and nobody here asks for it.");
         }
 
         return paragraphs;
@@ -171,9 +129,11 @@ public static class Narrative
                     + $"{Format.Percent(noisy.ServedShare)}, though the 3.15 calls a second they want fit in the "
                     + "pool. The fair-share weighting lengthens only the paced waits of an agent above its share "
                     + $"({Format.Count(Count(ratelord.ModificationReasons, "fair_share_exceeded"))} such waits); most "
-                    + "intents here are not paced but placed after a reset or refused with `pool_exhausted` "
-                    + $"({Format.Count(Count(ratelord.Decisions, "deny:pool_exhausted"))} refusals), and there whoever "
-                    + "asks again first is served first, whatever its share."),
+                    + "intents here are not paced but placed after a reset"
+                    + (Count(ratelord.Decisions, "deny:pool_exhausted") is > 0 and var refused
+                        ? $" or refused with `pool_exhausted` ({Format.Count(refused)} refusals)"
+                        : "")
+                    + ", and there whoever asks first is served first, whatever its share."),
         };
 
         return paragraphs;
@@ -202,8 +162,7 @@ public static class Narrative
             + $"{Format.Seconds(high.P50Seconds)}, p99 {Format.Seconds(high.P99Seconds)}"
             + (high.P99Seconds < Thresholds.MaxHighUrgencyP99Seconds
                 ? "."
-                : ", which misses the threshold: the intents that waited were told to wait for the next window "
-                    + "while the reserve still had room (see the findings below)."),
+                : ", which misses the threshold."),
         ];
     }
 
@@ -235,8 +194,12 @@ public static class Narrative
         + $"{Format.Count(ratelord.Served)} of {Format.Count(ratelord.Wanted)} wants served and "
         + $"{Format.Percent(ratelord.QuotaUsed)} of the quota used after the recovery"
         + (ratelord.QuotaUsed < Thresholds.MinQuotaUsed
-            ? ": the engine stopped approving during the outage and never started again (see the findings below)."
-            : "."),
+            ? ", which misses the threshold."
+            : ": the 503s, reported as failed calls that cost nothing, are not charged to the pool, and once the "
+                + "reset passes the window rolls forward by the length learned from the resets before the outage. "
+                + "Nothing but the agents' own backoff spaces their calls during the outage, though: the engine "
+                + "keeps approving, since no answer there says when the provider is back, and the safe mode the "
+                + "issue asks of a provider answering errors is not part of these decisions yet."),
     ];
 
     private static int Count(IReadOnlyDictionary<string, int> counts, string key) => counts.GetValueOrDefault(key);

@@ -37,9 +37,8 @@ public static class ScenarioCatalog
           high_urgency_reserve_percent: 0
         """,
         "No agent of this fleet ever asks with high urgency, so its operator keeps no reserve for high urgency "
-        + "(`high_urgency_reserve_percent: 0`): with the built-in 10 %, a tenth of every window the herd waits for "
-        + "stays unused, because the reserve is released only to intents that ask in the last half second "
-        + "before a reset, and every agent of the herd asked long before.");
+        + "(`high_urgency_reserve_percent: 0`). The run with the built-in defaults (10 % kept for high urgency) "
+        + "is in the table too.");
 
     public static ScenarioSpec NoisyNeighbour { get; } = new(
         "noisy-neighbour",

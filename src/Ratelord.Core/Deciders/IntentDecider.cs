@@ -270,12 +270,9 @@ public static class IntentDecider
                 provider: observation.Provider);
         }
 
-        var charges = command.Outcome == SettlementOutcomes.Cancelled
-            ? []
-            : ChargesOf(decision.Reservations, command.ActualCost, observation);
-        var spent = command.Outcome == SettlementOutcomes.Cancelled
-            ? []
-            : Budgets.Charges(options.Policy, decision, command.ActualCost);
+        var free = ChargesNothing(command);
+        var charges = free ? [] : ChargesOf(decision.Reservations, command.ActualCost, observation);
+        var spent = free ? [] : Budgets.Charges(options.Policy, decision, command.ActualCost);
         emit.Emit(
             new IntentSettled(
                 command.IntentId,
@@ -409,6 +406,14 @@ public static class IntentDecider
 
         return $"{tightest.Pool}: {remaining} of {limit} left, {reserved} reserved, {reset}, status {WireNames.Of(tightest.Status)}{risk}";
     }
+
+    /// <summary>
+    /// A cancelled call, and a failed one its agent reports as costing nothing, never counted at the provider:
+    /// charging them the reservation would leave the pool looking spent after an outage of 5xx answers.
+    /// </summary>
+    private static bool ChargesNothing(ReportOutcome command) =>
+        command.Outcome == SettlementOutcomes.Cancelled
+        || (command.Outcome == SettlementOutcomes.Failed && command.ActualCost == 0);
 
     private static IReadOnlyList<PoolCharge> ChargesOf(
         IReadOnlyList<Reservation> reservations,

@@ -73,7 +73,15 @@ public static class CapacityRule
         var windowEnd = view.ResetAt;
         var window = view.WindowSeconds is > 0 and var w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null;
         var heldNow = HeldInWindowOf(pool, notBefore, windowEnd, window);
-        if (view.Remaining is { } remaining && remaining - heldNow - reserve >= demand.Cost)
+
+        // What an outside consumer will have spent by the last call this window has promised is not there
+        // for any of them, though the last reading still shows it. Of a window no reading has described yet,
+        // nobody knows when it will spend its share (one that waited out a 429 comes back at the reset), so
+        // the whole share is held.
+        var outside = IsPresentWindow(pool, notBefore) || windowEnd is not { } ending
+            ? pool.ExpectedOutside(notBefore, LastStart(pool, notBefore, windowEnd))
+            : pool.ExpectedOutside(notBefore, ending);
+        if (view.Remaining is { } remaining && remaining - heldNow - reserve - outside >= demand.Cost)
         {
             return new Slot(notBefore, blocker, null);
         }
@@ -89,17 +97,24 @@ public static class CapacityRule
         }
 
         var windows = window is null ? 1 : MaxWindowsAhead;
-        var spill = IsPresentWindow(pool, notBefore) ? heldNow : 0;
+        // A window projected past the last reading ends at a placement as late as the reading's was: its
+        // approvals may be in the provider's next window already, so they spill into it too.
+        var spill = IsPresentWindow(pool, notBefore) || window is not { } projected
+            ? heldNow
+            : HeldBetween(pool, reset - projected, reset);
         var start = reset;
         for (var k = 0; k < windows; k++)
         {
             DateTimeOffset? end = window is { } length ? start + length : null;
 
-            // Approvals of the present window may still be in flight when it resets, so the first
-            // window after it counts them too.
+            // Approvals of the window containing notBefore may still be in flight when it resets, so
+            // the first window after it counts them too.
             var held = HeldBetween(pool, start, end) + (k == 0 ? spill : 0);
             var windowReserve = Math.Floor(reserveFraction * capacity);
-            if (capacity - windowReserve - held >= demand.Cost)
+
+            // Windows to come hold the outside consumer's whole share, as above.
+            var windowOutside = window is { } whole ? pool.ExpectedOutsideOver(whole.TotalSeconds) : 0;
+            if (capacity - windowReserve - held - windowOutside >= demand.Cost)
             {
                 return new Slot(start, ReasonCodes.PoolExhausted, null);
             }
@@ -162,6 +177,24 @@ public static class CapacityRule
         }
 
         return held;
+    }
+
+    /// <summary>
+    /// The latest start, from <paramref name="at"/> on, that an approval holds in the window ending at
+    /// <paramref name="windowEnd"/>.
+    /// </summary>
+    private static DateTimeOffset LastStart(PoolState pool, DateTimeOffset at, DateTimeOffset? windowEnd)
+    {
+        var last = at;
+        foreach (var reservation in pool.Reservations.Values)
+        {
+            if (reservation.EffectiveFrom > last && (windowEnd is null || reservation.EffectiveFrom < windowEnd))
+            {
+                last = reservation.EffectiveFrom;
+            }
+        }
+
+        return last;
     }
 
     /// <summary>What approvals hold in the window that ends at <paramref name="windowEnd"/> (or in total).</summary>

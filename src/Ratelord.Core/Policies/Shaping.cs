@@ -34,8 +34,10 @@ public static class Shaping
             return now;
         }
 
+        // What an outside consumer is expected to spend before the reset is not there to spread.
         var reserve = CapacityRule.ReserveAt(view, now, reserveFraction, reserveRelease);
-        var available = remaining - CapacityRule.HeldBefore(pool, reset) - reserve;
+        var outside = pool.ExpectedOutside(now, reset);
+        var available = remaining - CapacityRule.HeldBefore(pool, reset) - reserve - outside;
         if (available < demand.Cost)
         {
             // Nothing left to pace in this window: the capacity rule places the intent after the reset.

@@ -22,18 +22,38 @@ namespace Ratelord.Core.Projections;
 /// reading. Two readings belong to one fixed window when they name the same reset instant on the
 /// provider's clock; a pool whose reset instant moves before it arrives refills continuously.
 /// </para>
+/// <para>
+/// Each reading of a fixed window places its reset a little late (the <c>Date</c> has whole seconds and
+/// the response took time to arrive), each by its own amount. The pool keeps the earliest placement of
+/// a reset, carries it to the next one, and ignores readings of a window whose reset has passed here:
+/// otherwise intents placed at a reset would fall before a later placement of it and count against the
+/// window that is ending.
+/// </para>
 /// </remarks>
 public sealed class PoolState
 {
     /// <summary>Evidence is gathered into samples at least this long, so bursts weigh by units, not count.</summary>
     public const double MinSampleSeconds = 30;
 
+    /// <summary>How long the outside consumer's rate remembers, in seconds of the provider's clock.</summary>
+    public const double OutsideMemorySeconds = 180;
+
     private const int MaxSamples = 1024;
 
     /// <summary>Two reset instants closer than this are the same (the provider's clock has whole seconds).</summary>
     private const double SameResetSeconds = 1.5;
 
+    /// <summary>
+    /// Two reset instants closer than this are the same one when a placement depends on it. Tighter than
+    /// <see cref="SameResetSeconds"/>: a window may be one second long, and the next reset taken for this one
+    /// would be placed a window early.
+    /// </summary>
+    private const double SamePlacementSeconds = 0.5;
+
     private readonly Dictionary<Guid, Reservation> _reservations = [];
+
+    // How much of each started reservation a reading's drop was already put down to.
+    private readonly Dictionary<Guid, double> _explained = [];
     private readonly Queue<UsageSample> _samples = new();
     private double _pendingAmount;
     private bool _pendingCensored;
@@ -43,11 +63,24 @@ public sealed class PoolState
 
     // What the last reading said about the reset, on the provider's clock.
     private DateTimeOffset? _resetInstant;
+
+    // The earliest local placement of _resetInstant among the readings that named it.
+    private DateTimeOffset? _resetPlacement;
     private double _lastResetInSeconds;
     private DateTimeOffset? _lastReadingTime;
 
     // True once an intent drew on the pool: only then is there an accounting for drift to depart from.
     private bool _accounted;
+
+    // The outside consumer's rate: units no reservation explains and the seconds they were seen over, both
+    // faded over OutsideMemorySeconds, and the provider's instant up to which those seconds were counted.
+    private double _outsideUnits;
+    private double _outsideSeconds;
+    private DateTimeOffset? _outsideUntil;
+
+    // Local time of the last reading whose remaining was taken: the outside consumer's spending after it is
+    // in no reading yet.
+    private DateTimeOffset? _countedAt;
 
     public PoolState(PoolKey key)
     {
@@ -97,10 +130,22 @@ public sealed class PoolState
     /// <summary>Consumption the readings showed beyond Ratelord's own accounting.</summary>
     public PoolDrift Drift { get; private set; } = PoolDrift.None;
 
+    /// <summary>
+    /// Units a second that the readings showed spent and no approved intent explains: an outside consumer on
+    /// the same counter, measured from every reading (each reservation explains a drop once, when its call may
+    /// have started), faded over <see cref="OutsideMemorySeconds"/>.
+    /// </summary>
+    public double OutsideRate => _outsideUnits / Math.Max(MinSampleSeconds, _outsideSeconds);
+
     /// <summary>True once a reading gave the pool's limit or remaining.</summary>
     public bool IsObserved => Limit is not null || Remaining is not null;
 
     public double Reserved => _reservations.Values.Sum(r => r.Amount);
+
+    /// <summary>
+    /// The window length to plan with: the one the readings state, else the one learned from successive resets.
+    /// </summary>
+    public double? EffectiveWindowSeconds => WindowSeconds ?? LearnedWindowSeconds;
 
     /// <summary>The pool as it stands at <paramref name="at"/>: a fixed window whose reset has passed is full
     /// again.</summary>
@@ -108,10 +153,51 @@ public sealed class PoolState
     {
         if (ResetAt is { } reset && at >= reset)
         {
-            return new PoolView(Limit, Limit, NextReset(reset, at), WindowSeconds);
+            return new PoolView(Limit, Limit, NextReset(reset, at), EffectiveWindowSeconds);
         }
 
-        return new PoolView(Limit, Remaining, ResetAt, WindowSeconds);
+        return new PoolView(Limit, Remaining, ResetAt, EffectiveWindowSeconds);
+    }
+
+    /// <summary>
+    /// What the outside consumer may spend, at <see cref="OutsideRate"/>, of the window containing
+    /// <paramref name="at"/> from the last reading the pool counted (or that window's start) until
+    /// <paramref name="until"/>: capacity the pool's remaining still shows but that will be gone by then.
+    /// </summary>
+    /// <remarks>
+    /// The outside consumer's calls come at random, and a promise it spends first is a 429, so this is the
+    /// mean plus four of its Poisson deviations, not the mean. Less than one unit is within the accounting's
+    /// own rounding and is not held: holding it would cost a whole unit of every window.
+    /// </remarks>
+    public double ExpectedOutside(DateTimeOffset at, DateTimeOffset until) =>
+        OutsideAllowance(OutsideRate * Math.Max(0, (until - CountedFrom(at)).TotalSeconds));
+
+    /// <summary>
+    /// What the outside consumer may spend in any <paramref name="seconds"/> (see
+    /// <see cref="ExpectedOutside(DateTimeOffset, DateTimeOffset)"/>).
+    /// </summary>
+    public double ExpectedOutsideOver(double seconds) => OutsideAllowance(OutsideRate * Math.Max(0, seconds));
+
+    private static double OutsideAllowance(double mean) => mean < 1 ? 0 : mean + (4 * Math.Sqrt(mean));
+
+    /// <summary>
+    /// Where the outside consumer's spending in the window containing <paramref name="at"/> stops being in
+    /// any reading: the last counted reading, or the start of a window that no reading has described.
+    /// </summary>
+    private DateTimeOffset CountedFrom(DateTimeOffset at)
+    {
+        var from = _countedAt ?? at;
+        if (ViewAt(at).ResetAt is { } end && EffectiveWindowSeconds is > 0 and var window)
+        {
+            var start = end.AddSeconds(-window);
+            from = start > from ? start : from;
+        }
+        else if (ResetAt is { } reset && at >= reset && reset > from)
+        {
+            from = reset;
+        }
+
+        return from;
     }
 
     /// <summary>The daemon's instant <paramref name="at"/> on the provider's clock, as of the last reading.</summary>
@@ -123,20 +209,41 @@ public sealed class PoolState
 
         DateTimeOffset? newReset = reading.ResetInSeconds is { } inSeconds ? ingestTime.AddSeconds(inSeconds) : ResetAt;
         DateTimeOffset? instant = reading.ResetInSeconds is { } relative ? eventTime.AddSeconds(relative) : null;
+        if (DescribesEndedWindow(instant, ingestTime))
+        {
+            // The response was overtaken in flight by the reset, or by a reading of the window after it: its
+            // remaining would wrongly hold back the present window, and its reset is not the present one.
+            Ended(eventTime, ingestTime);
+
+            return;
+        }
+
+        if (Refill == RefillKind.FixedWindow)
+        {
+            newReset = EarliestPlacement(instant, newReset);
+        }
+
         var limit = reading.Limit ?? Limit;
         var remaining = reading.Remaining;
         if (remaining is { } r && Remaining is { } previous)
         {
-            remaining = Follow(previous, r, limit, instant, eventTime);
+            remaining = Follow(previous, r, limit, instant, eventTime, ingestTime);
         }
         else if (remaining is not null)
         {
             Restart(eventTime);
+            _outsideUntil ??= eventTime;
+        }
+
+        if (remaining is not null)
+        {
+            _countedAt = ingestTime;
         }
 
         if (instant is not null)
         {
             _resetInstant = instant;
+            _resetPlacement = newReset;
             _lastResetInSeconds = reading.ResetInSeconds ?? 0;
             Refill = Refill == RefillKind.Unknown ? RefillKind.FixedWindow : Refill;
         }
@@ -167,7 +274,11 @@ public sealed class PoolState
         _accounted = true;
     }
 
-    internal void Release(Guid intentId) => _reservations.Remove(intentId);
+    internal void Release(Guid intentId)
+    {
+        _reservations.Remove(intentId);
+        _explained.Remove(intentId);
+    }
 
     /// <summary>Counts consumption that no provider reading has shown yet.</summary>
     internal void Charge(double amount, DateTimeOffset eventTime, DateTimeOffset ingestTime)
@@ -191,14 +302,20 @@ public sealed class PoolState
     /// Learns from a reading that follows another: the consumption between them, drift beyond the
     /// accounting, and whether the window restarted. Returns the remaining to keep.
     /// </summary>
-    private double Follow(double previous, double reading, double? limit, DateTimeOffset? instant, DateTimeOffset at)
+    private double Follow(
+        double previous,
+        double reading,
+        double? limit,
+        DateTimeOffset? instant,
+        DateTimeOffset at,
+        DateTimeOffset ingestTime)
     {
         var restarted = _resetInstant is { } old && Refill != RefillKind.Continuous
             ? at >= old.AddSeconds(-SameResetSeconds)
             : Refill == RefillKind.Unknown && reading > previous;
         if (restarted)
         {
-            StartWindow(reading, limit, instant, at);
+            StartWindow(reading, limit, instant, at, ingestTime);
 
             return reading;
         }
@@ -215,6 +332,7 @@ public sealed class PoolState
         var expected = limit is { } cap ? Math.Min(cap, previous + refill) : previous + refill;
         var unexplained = Math.Max(0, expected - reading);
         CheckDrift(expected, reading, unexplained, limit, refill, at);
+        CountOutside(unexplained, _outsideUntil ?? at, at, ingestTime, exhausted: reading <= 0 || previous <= 0);
         // What the accounting cannot explain is all consumption the charges did not already count,
         // refill included: the pool fell by it less what came back.
         AddEvidence(unexplained, at, censored: reading <= 0 || previous <= 0);
@@ -228,12 +346,24 @@ public sealed class PoolState
     /// A new fixed window: what it used since its reset becomes a sample from the reset instant, and the
     /// reset instants of the two windows teach the window's length.
     /// </summary>
-    private void StartWindow(double reading, double? limit, DateTimeOffset? instant, DateTimeOffset at)
+    private void StartWindow(
+        double reading,
+        double? limit,
+        DateTimeOffset? instant,
+        DateTimeOffset at,
+        DateTimeOffset ingestTime)
     {
         if (_resetInstant is { } old && instant is { } next && next > old)
         {
             var length = (next - old).TotalSeconds;
             LearnedWindowSeconds = LearnedWindowSeconds is { } learned ? Math.Min(learned, length) : length;
+
+            // What the new window used since its reset; the old window's tail was never seen, so its
+            // seconds do not count either.
+            if (limit is { } full && at > old)
+            {
+                CountOutside(Math.Max(0, full - reading), old, at, ingestTime, exhausted: reading <= 0);
+            }
         }
 
         // The tail of the old window was never seen: the evidence restarts at the reset.
@@ -248,6 +378,71 @@ public sealed class PoolState
         {
             LastSampleTime = at;
         }
+    }
+
+    /// <summary>
+    /// Adds to the outside consumer's rate what of <paramref name="consumed"/> no started reservation
+    /// explains, seen over the provider's time from <paramref name="from"/> to <paramref name="at"/>.
+    /// </summary>
+    /// <param name="exhausted">
+    /// True when the pool was empty in the interval: the outside consumer could not spend then, so its
+    /// seconds fade what was measured but do not count as seconds it was seen over.
+    /// </param>
+    private void CountOutside(
+        double consumed,
+        DateTimeOffset from,
+        DateTimeOffset at,
+        DateTimeOffset ingestTime,
+        bool exhausted)
+    {
+        var since = _outsideUntil is { } counted && counted > from ? counted : from;
+        _outsideUntil ??= at;
+
+        // The units were spent across the interval, not at its end, so they fade as its seconds do: one
+        // interval alone then measures its own rate.
+        double spread = 1;
+        if (at > since)
+        {
+            var seconds = (at - since).TotalSeconds;
+            var fade = Math.Exp(-seconds / OutsideMemorySeconds);
+            spread = OutsideMemorySeconds * (1 - fade) / seconds;
+            _outsideUnits *= fade;
+            _outsideSeconds = (_outsideSeconds * fade) + (exhausted ? 0 : OutsideMemorySeconds * (1 - fade));
+            _outsideUntil = at;
+        }
+
+        _outsideUnits += spread * Math.Max(0, consumed - Explain(consumed, ingestTime));
+    }
+
+    /// <summary>
+    /// Puts up to <paramref name="consumed"/> down to reservations whose calls may have started by
+    /// <paramref name="ingestTime"/>, each unit of a reservation once, and returns how much that explained.
+    /// </summary>
+    /// <remarks>
+    /// The earliest started go first, as the provider counted them first: a reading that a later call's
+    /// drop came in first must not use up the reservation whose own reading shows that drop next.
+    /// </remarks>
+    private double Explain(double consumed, DateTimeOffset ingestTime)
+    {
+        var started = _reservations
+            .Where(r => r.Value.EffectiveFrom <= ingestTime
+                && _explained.GetValueOrDefault(r.Key) < r.Value.Amount)
+            .OrderBy(r => r.Value.EffectiveFrom);
+        double explained = 0;
+        foreach (var (intentId, reservation) in started)
+        {
+            if (explained >= consumed)
+            {
+                break;
+            }
+
+            var already = _explained.GetValueOrDefault(intentId);
+            var share = Math.Min(reservation.Amount - already, consumed - explained);
+            _explained[intentId] = already + share;
+            explained += share;
+        }
+
+        return explained;
     }
 
     /// <summary>Capacity a continuously refilling pool got back since the last reading.</summary>
@@ -288,6 +483,67 @@ public sealed class PoolState
         {
             Drift = Drift.Add(unexplained - inFlight, expected, observed, inFlight, at, Observations + 1);
         }
+    }
+
+    /// <summary>True when <paramref name="instant"/> is the reset instant the last reading named.</summary>
+    private bool IsKnownResetInstant(DateTimeOffset? instant) =>
+        instant is { } named
+        && _resetInstant is { } known
+        && Math.Abs((named - known).TotalSeconds) <= SamePlacementSeconds;
+
+    /// <summary>
+    /// Where to place a fixed window's reset that a reading names. Every placement is late (the provider's
+    /// date has whole seconds, and the response took time to arrive), so the earliest is the most accurate,
+    /// and keeping it keeps the intents placed at the reset after it, in the window they were counted in.
+    /// The placement of the last reset carries over to a later one by the time between the two on the
+    /// provider's clock, unless the two disagree by more than the provider's clock can explain (the local
+    /// clock was stepped): then the new placement stands.
+    /// </summary>
+    private DateTimeOffset? EarliestPlacement(DateTimeOffset? instant, DateTimeOffset? placing)
+    {
+        if (instant is not { } named
+            || placing is not { } placement
+            || _resetInstant is not { } known
+            || _resetPlacement is not { } placed)
+        {
+            return placing;
+        }
+
+        if (IsKnownResetInstant(named))
+        {
+            return placed < placement ? placed : placement;
+        }
+
+        var carried = placed + (named - known);
+
+        return carried < placement && (placement - carried).TotalSeconds <= SameResetSeconds ? carried : placement;
+    }
+
+    /// <summary>
+    /// True when a fixed window's reading names a reset instant that has passed here: the one already
+    /// placed and reached, or one before it.
+    /// </summary>
+    private bool DescribesEndedWindow(DateTimeOffset? instant, DateTimeOffset ingestTime)
+    {
+        if (Refill != RefillKind.FixedWindow || instant is not { } named || _resetInstant is not { } known)
+        {
+            return false;
+        }
+
+        if (IsKnownResetInstant(named))
+        {
+            return _resetPlacement is { } placed && placed <= ingestTime;
+        }
+
+        return (known - named).TotalSeconds > SamePlacementSeconds;
+    }
+
+    /// <summary>Counts a reading of a window that has already ended, and takes nothing else from it.</summary>
+    private void Ended(DateTimeOffset eventTime, DateTimeOffset ingestTime)
+    {
+        _clockOffsetSeconds = (eventTime - ingestTime).TotalSeconds;
+        LastObservedAt = ingestTime;
+        Observations++;
     }
 
     private void Restart(DateTimeOffset at)
@@ -341,7 +597,7 @@ public sealed class PoolState
 
     private DateTimeOffset? NextReset(DateTimeOffset reset, DateTimeOffset at)
     {
-        if (WindowSeconds is not { } window || window <= 0)
+        if (EffectiveWindowSeconds is not { } window || window <= 0)
         {
             return null;
         }

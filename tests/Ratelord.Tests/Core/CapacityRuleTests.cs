@@ -257,6 +257,70 @@ public sealed class CapacityRuleTests
         Assert.Equal(ReasonCodes.ResetUnknown, decisions[2].Reason);
     }
 
+    [Fact]
+    public void Approve_HighUrgencyNow_WhenALaterReadingPlacesTheResetAfterAnIntentWaitingForIt()
+    {
+        _engine.Register("pat:a");
+        var date = _engine.Now;
+
+        // One unit left, the reserve that only high urgency may use: a normal intent waits for the reset.
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 1, resetIn: ThirtySeconds);
+        var waiting = _engine.Submit("pat:a", urgency: Urgency.Normal);
+        _engine.Advance(TimeSpan.FromSeconds(0.9));
+
+        // Dated the same whole second as the first reading, so it places the same reset 0.9 s later.
+        _engine.Observe("github", "pat:a", GitHub(date, limit: 10, remaining: 1, reset: date + ThirtySeconds));
+        var high = _engine.Submit("pat:a");
+
+        Assert.Equal(30, waiting.WaitSeconds);
+        Assert.Equal(Verdict.Approve, high.Verdict);
+    }
+
+    [Fact]
+    public void Wait_PastTheWindowAfterAProjectedOne_WhileTheProjectedWindowsApprovalsMayStillRunIntoIt()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+        var reset = _engine.Now.AddSeconds(60);
+
+        // No reading since: the window from the reset on is projected by the learned length.
+        _engine.Advance(TimeSpan.FromSeconds(65));
+        var approved = Enumerable.Range(0, 3).Select(_ => _engine.Submit("pat:a")).ToList();
+        var next = _engine.Submit("pat:a");
+
+        Assert.All(approved, d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.Equal(Verdict.ApproveWithModifications, next.Verdict);
+        Assert.Equal(reset.AddSeconds(120), next.DeferUntil);
+    }
+
+    [Fact]
+    public void Approve_LessThanTheReadingShows_WhenAnOutsideConsumerWillHaveSpentSomeOfItSince()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 100, remaining: 100, resetIn: TimeSpan.FromHours(1));
+        _engine.Outcome(_engine.Submit("pat:a").IntentId);
+        _engine.Advance(TimeSpan.FromSeconds(60));
+
+        // 15 units in a minute that no intent explains: an outside consumer spending a quarter a second.
+        _engine.ObserveGitHub("pat:a", limit: 100, remaining: 84, resetIn: TimeSpan.FromSeconds(3540));
+        _engine.Advance(TimeSpan.FromSeconds(16));
+        var decisions = Enumerable.Range(0, 84).Select(_ => _engine.Submit("pat:a")).ToList();
+
+        // Since the reading it spent about 4 units, 12 with the margin for its randomness.
+        Assert.Equal(72, decisions.Count(d => d.Verdict == Verdict.Approve));
+    }
+
+    private static Ratelord.Core.Providers.ProviderResponse GitHub(
+        DateTimeOffset date,
+        double limit,
+        double remaining,
+        DateTimeOffset reset) =>
+        EngineHarness.Response(
+            200,
+            [.. ProviderBodies.GitHubHeaders(date, limit, remaining, reset).Select(h => (h[0], h[1]))]);
+
     private List<Ratelord.Core.Commands.IntentDecisionResult> SubmitAndSettle(int count, string identityId = "pat:a")
     {
         var decisions = Enumerable.Range(0, count).Select(_ => _engine.Submit(identityId)).ToList();

@@ -219,6 +219,34 @@ public sealed class IntentDeciderTests
     }
 
     [Fact]
+    public void Outcome_Failed_ThatItsAgentSaysCostNothing_ReleasesTheReservationWithoutCharging()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 10, resetIn: TimeSpan.FromHours(1));
+        var decision = _engine.Submit("pat:a");
+        var unavailable = EngineHarness.Response(503, ("date", ProviderBodies.HttpDate(_engine.Now)));
+
+        _engine.Outcome(decision.IntentId, SettlementOutcomes.Failed, actualCost: 0, response: unavailable);
+
+        Assert.Equal(10, _engine.Pool("pat:a").Remaining);
+        Assert.Equal(0, _engine.Pool("pat:a").Reserved);
+        var settled = Assert.IsType<IntentSettled>(_engine.Log.Last(e => e.Payload is IntentSettled).Payload);
+        Assert.Empty(settled.Charges);
+    }
+
+    [Fact]
+    public void Outcome_Failed_WithoutACost_IsChargedAsTheCallItWasApprovedFor()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 10, resetIn: TimeSpan.FromHours(1));
+        var decision = _engine.Submit("pat:a");
+
+        _engine.Outcome(decision.IntentId, SettlementOutcomes.Failed);
+
+        Assert.Equal(9, _engine.Pool("pat:a").Remaining);
+    }
+
+    [Fact]
     public void Outcome_AfterTheApprovalExpired_IsStillTakenAndCharged()
     {
         _engine.Register("pat:a");

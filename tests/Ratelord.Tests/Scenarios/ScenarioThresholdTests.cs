@@ -18,7 +18,8 @@ public sealed class ScenarioThresholdTests
     public void Ratelord_DrawsNoProvider429s(string scenario) => AssertNo429s(scenario);
 
     [Fact(
-        Skip = ScenarioRuns.KnownGap + "Paced approvals hold capacity that the outside consumer spends first.",
+        Skip = ScenarioRuns.KnownGap
+            + "The outside consumer's bursts after its own 429s can spend a paced approval's slot first.",
         SkipUnless = nameof(ScenarioRuns.KnownGapsRequested),
         SkipType = typeof(ScenarioRuns))]
     public void Drift_Ratelord_DrawsNoProvider429s() => AssertNo429s("drift");
@@ -31,17 +32,11 @@ public sealed class ScenarioThresholdTests
     public void Ratelord_UsesNinetyPercentOfTheQuota_WhereDemandExisted(string scenario) =>
         AssertQuotaUsed(scenario);
 
-    [Fact(
-        Skip = ScenarioRuns.KnownGap + "After the outage the pool stays refused with reset_unknown.",
-        SkipUnless = nameof(ScenarioRuns.KnownGapsRequested),
-        SkipType = typeof(ScenarioRuns))]
+    [Fact]
     public void ProviderFailure_Ratelord_UsesNinetyPercentOfTheQuota_AfterTheRecovery() =>
         AssertQuotaUsed("provider-failure");
 
-    [Fact(
-        Skip = ScenarioRuns.KnownGap + "High urgency is told to wait for the next window while the reserve has room.",
-        SkipUnless = nameof(ScenarioRuns.KnownGapsRequested),
-        SkipType = typeof(ScenarioRuns))]
+    [Fact]
     public void PriorityInversion_HighUrgencyP99Wait_IsUnderOneSecond()
     {
         var high = ScenarioRuns.Measure("priority-inversion", ScenarioMode.Ratelord).Waits[Urgency.High];
