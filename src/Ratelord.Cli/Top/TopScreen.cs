@@ -56,7 +56,8 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
             await AnsiConsole.Live(new Text("connecting…")).AutoClear(false).Overflow(VerticalOverflow.Crop)
                 .StartAsync(async live =>
                 {
-                    while (!stop.IsCancellationRequested && !_quit)
+                    // A keyboard that failed would leave q unheard: top ends and reports it instead.
+                    while (!stop.IsCancellationRequested && !_quit && !keyboard.IsFaulted)
                     {
                         live.UpdateTarget(Render());
                         live.Refresh();
@@ -84,7 +85,10 @@ internal sealed class TopScreen(RatelordClient client, Uri url, TimeSpan refresh
         }
 
         await Task.WhenAll(poller, follower);
-        _ = keyboard;
+        if (keyboard.IsFaulted)
+        {
+            await keyboard;
+        }
     }
 
     private void Changed() => _changed.Writer.TryWrite(true);

@@ -68,6 +68,29 @@ internal sealed class Tmux : IAsyncDisposable
 
     public Task SendKeysAsync(string key) => RunAsync("send-keys", "-t", "tui", key);
 
+    /// <summary>
+    /// Waits until the program ends and returns its exit status; at the deadline, fails with the screen and the
+    /// pane's state, so a program that ignored its keys shows what it was doing.
+    /// </summary>
+    public async Task<int> WaitForExitAsync(string what)
+    {
+        using var deadline = new CancellationTokenSource(Poll.DefaultDeadline);
+        while (!deadline.IsCancellationRequested)
+        {
+            if (await ExitStatusAsync() is { } status)
+            {
+                return status;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        var pane = await RunAsync("display-message", "-p", "-t", "tui", "dead=#{pane_dead} pid=#{pane_pid}");
+        Assert.Fail($"Timed out waiting until {what} ({pane.Trim()}). The screen:\n{await CaptureAsync()}");
+
+        return -1;
+    }
+
     /// <summary>The exit status of the program once it ended; null while it runs.</summary>
     public async Task<int?> ExitStatusAsync()
     {

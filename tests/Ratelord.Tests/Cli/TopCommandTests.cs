@@ -89,8 +89,7 @@ public sealed class TopCommandTests
                 "a decision after the restart is on screen");
 
             await tmux.SendKeysAsync("q");
-            await Poll.UntilAsync(async () => await tmux.ExitStatusAsync() is not null, "top ends on q");
-            Assert.Equal(0, await tmux.ExitStatusAsync());
+            Assert.Equal(0, await tmux.WaitForExitAsync("top ends on q"));
         }
         finally
         {
