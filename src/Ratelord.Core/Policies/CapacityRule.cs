@@ -31,6 +31,13 @@ public static class CapacityRule
     /// <summary>How soon to ask again about a pool whose probe is still in flight.</summary>
     public static readonly TimeSpan ProbeRetry = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long after a fixed window's reset nothing is started. The reset is placed from readings that are
+    /// never early, but a caller's timer may wake a millisecond or two before the instant it was given (timers
+    /// count whole milliseconds), and a call that lands before the reset counts in the window that ended.
+    /// </summary>
+    public static readonly TimeSpan ResetGuard = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How soon to ask again about an exhausted pool whose reset is unknown.</summary>
     public static readonly TimeSpan UnknownResetRetry = TimeSpan.FromSeconds(30);
 
@@ -61,6 +68,11 @@ public static class CapacityRule
         {
             notBefore = throttled;
             blocker = ReasonCodes.ProviderThrottled;
+        }
+
+        if (pool.ResetAt is { } known && notBefore >= known && notBefore < known + ResetGuard)
+        {
+            notBefore = known + ResetGuard;
         }
 
         var view = pool.ViewAt(notBefore);
@@ -116,7 +128,7 @@ public static class CapacityRule
             var windowOutside = window is { } whole ? pool.ExpectedOutsideOver(whole.TotalSeconds) : 0;
             if (capacity - windowReserve - held - windowOutside >= demand.Cost)
             {
-                return new Slot(start, ReasonCodes.PoolExhausted, null);
+                return new Slot(start + ResetGuard, ReasonCodes.PoolExhausted, null);
             }
 
             if (end is not { } next)

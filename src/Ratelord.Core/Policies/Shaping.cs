@@ -67,7 +67,7 @@ public static class Shaping
             return null;
         }
 
-        return reset + TimeSpan.FromSeconds(Jitter(intentId) * jitterSeconds);
+        return reset + CapacityRule.ResetGuard + TimeSpan.FromSeconds(Jitter(intentId) * jitterSeconds);
     }
 
     /// <summary>The pacing weight of an intent: urgency, then fairness when the agent burns beyond its share.</summary>

@@ -1,5 +1,6 @@
 using Ratelord.Core.Domain;
 using Ratelord.Core.Engine;
+using Ratelord.Core.Policies;
 using Ratelord.Tests.Infrastructure;
 
 namespace Ratelord.Tests.Core;
@@ -13,6 +14,10 @@ public sealed class CapacityRuleTests
 {
     private static readonly TimeSpan TenSeconds = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ThirtySeconds = TimeSpan.FromSeconds(30);
+
+    // A wait for a reset ends this long after it: a caller's timer that wakes a little early still lands in
+    // the new window.
+    private static readonly double Guard = CapacityRule.ResetGuard.TotalSeconds;
 
     private readonly EngineHarness _engine = new(new RatelordOptions
     {
@@ -62,11 +67,12 @@ public sealed class CapacityRuleTests
         var decision = _engine.Submit("pat:a");
 
         Assert.Equal(Verdict.ApproveWithModifications, decision.Verdict);
-        Assert.Equal(30, decision.WaitSeconds);
+        Assert.Equal(30 + Guard, decision.WaitSeconds);
         Assert.Null(decision.DeferUntil);
         Assert.Equal(ReasonCodes.PoolExhausted, decision.Reason);
-        Assert.Equal(resetAt + new RatelordOptions().ApprovalTtl, decision.ValidUntil);
-        Assert.Equal(resetAt, _engine.Pool("pat:a").Reservations[decision.IntentId].EffectiveFrom);
+        var start = resetAt + CapacityRule.ResetGuard;
+        Assert.Equal(start + new RatelordOptions().ApprovalTtl, decision.ValidUntil);
+        Assert.Equal(start, _engine.Pool("pat:a").Reservations[decision.IntentId].EffectiveFrom);
     }
 
     [Fact]
@@ -81,7 +87,7 @@ public sealed class CapacityRuleTests
 
         Assert.All(now, d => Assert.Equal(Verdict.Approve, d.Verdict));
         Assert.All(waits, d => Assert.Equal(Verdict.ApproveWithModifications, d.Verdict));
-        Assert.All(waits, d => Assert.Equal(30, d.WaitSeconds));
+        Assert.All(waits, d => Assert.Equal(30 + Guard, d.WaitSeconds));
         Assert.Equal(Verdict.DenyWithReason, eleventh.Verdict);
         Assert.Equal(ReasonCodes.PoolExhausted, eleventh.Reason);
         Assert.Equal(30, eleventh.RetryAfterSeconds);
@@ -99,9 +105,9 @@ public sealed class CapacityRuleTests
         var eleventh = _engine.Submit("pat:e");
 
         Assert.All(now, d => Assert.Equal(Verdict.Approve, d.Verdict));
-        Assert.All(waits, d => Assert.Equal(30, d.WaitSeconds));
+        Assert.All(waits, d => Assert.Equal(30 + Guard, d.WaitSeconds));
         Assert.Equal(Verdict.ApproveWithModifications, eleventh.Verdict);
-        Assert.Equal(60, eleventh.WaitSeconds);
+        Assert.Equal(60 + Guard, eleventh.WaitSeconds ?? (eleventh.DeferUntil - _engine.Now)?.TotalSeconds);
         Assert.Equal(ReasonCodes.PoolExhausted, eleventh.Reason);
     }
 
@@ -114,9 +120,9 @@ public sealed class CapacityRuleTests
         var first = _engine.Submit("pat:e");
         var second = _engine.Submit("pat:e");
 
-        Assert.Equal(10, first.WaitSeconds);
+        Assert.Equal(10 + Guard, first.WaitSeconds);
         Assert.Equal(Verdict.ApproveWithModifications, second.Verdict);
-        Assert.Equal(20, second.WaitSeconds);
+        Assert.Equal(20 + Guard, second.WaitSeconds);
     }
 
     [Fact]
@@ -129,7 +135,7 @@ public sealed class CapacityRuleTests
         var beyond = _engine.Submit("pat:e");
 
         Assert.Equal(
-            Enumerable.Range(1, 16).Select(k => (double?)(10 * k)),
+            Enumerable.Range(1, 16).Select(k => (double?)((10 * k) + Guard)),
             planned.Select(d => d.WaitSeconds ?? (d.DeferUntil - _engine.Now)?.TotalSeconds));
         Assert.Equal(Verdict.DenyWithReason, beyond.Verdict);
         Assert.Equal(ReasonCodes.WindowsFull, beyond.Reason);
@@ -154,7 +160,7 @@ public sealed class CapacityRuleTests
         Assert.Equal(ReasonCodes.PoolExhausted, sixth.Reason);
         Assert.Equal(30, sixth.RetryAfterSeconds);
         Assert.Equal(Verdict.ApproveWithModifications, afterOneSettled.Verdict);
-        Assert.Equal(30, afterOneSettled.WaitSeconds);
+        Assert.Equal(30 + Guard, afterOneSettled.WaitSeconds);
     }
 
     [Fact]
@@ -247,7 +253,7 @@ public sealed class CapacityRuleTests
     {
         _engine.Register("pat:a");
         _engine.ObserveGitHub("pat:a", limit: 2, remaining: 0, resetIn: ThirtySeconds);
-        _engine.Advance(ThirtySeconds);
+        _engine.Advance(ThirtySeconds + CapacityRule.ResetGuard);
 
         var decisions = Enumerable.Range(0, 3).Select(_ => _engine.Submit("pat:a")).ToList();
 
@@ -272,7 +278,7 @@ public sealed class CapacityRuleTests
         _engine.Observe("github", "pat:a", GitHub(date, limit: 10, remaining: 1, reset: date + ThirtySeconds));
         var high = _engine.Submit("pat:a");
 
-        Assert.Equal(30, waiting.WaitSeconds);
+        Assert.Equal(30 + Guard, waiting.WaitSeconds);
         Assert.Equal(Verdict.Approve, high.Verdict);
     }
 
@@ -292,7 +298,7 @@ public sealed class CapacityRuleTests
 
         Assert.All(approved, d => Assert.Equal(Verdict.Approve, d.Verdict));
         Assert.Equal(Verdict.ApproveWithModifications, next.Verdict);
-        Assert.Equal(reset.AddSeconds(120), next.DeferUntil);
+        Assert.Equal(reset.AddSeconds(120) + CapacityRule.ResetGuard, next.DeferUntil);
     }
 
     [Fact]

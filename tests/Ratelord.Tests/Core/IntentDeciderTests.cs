@@ -2,6 +2,7 @@ using Ratelord.Core.Commands;
 using Ratelord.Core.Domain;
 using Ratelord.Core.Engine;
 using Ratelord.Core.Events;
+using Ratelord.Core.Policies;
 using Ratelord.Tests.Infrastructure;
 
 namespace Ratelord.Tests.Core;
@@ -13,6 +14,9 @@ namespace Ratelord.Tests.Core;
 public sealed class IntentDeciderTests
 {
     private static readonly TimeSpan ThirtySeconds = TimeSpan.FromSeconds(30);
+
+    // A wait for a reset ends this long after it (see CapacityRule.ResetGuard).
+    private static readonly double Guard = CapacityRule.ResetGuard.TotalSeconds;
 
     private readonly EngineHarness _engine = new(new RatelordOptions
     {
@@ -29,7 +33,7 @@ public sealed class IntentDeciderTests
 
         Assert.Equal(Verdict.DenyWithReason, decision.Verdict);
         Assert.Equal(ReasonCodes.WaitTooLong, decision.Reason);
-        Assert.Equal(30, decision.RetryAfterSeconds);
+        Assert.Equal(30 + Guard, decision.RetryAfterSeconds);
         Assert.Null(decision.ValidUntil);
         Assert.Equal(0, _engine.Pool("pat:a").Reserved);
     }
@@ -40,10 +44,10 @@ public sealed class IntentDeciderTests
         _engine.Register("pat:a");
         _engine.ObserveGitHub("pat:a", limit: 10, remaining: 0, resetIn: ThirtySeconds);
 
-        var decision = _engine.Submit("pat:a", maxWait: 30);
+        var decision = _engine.Submit("pat:a", maxWait: 30 + Guard);
 
         Assert.Equal(Verdict.ApproveWithModifications, decision.Verdict);
-        Assert.Equal(30, decision.WaitSeconds);
+        Assert.Equal(30 + Guard, decision.WaitSeconds);
     }
 
     [Fact]
@@ -67,7 +71,7 @@ public sealed class IntentDeciderTests
 
         Assert.Equal(Verdict.ApproveWithModifications, decision.Verdict);
         Assert.Null(decision.WaitSeconds);
-        Assert.Equal(_engine.Now.AddMinutes(10), decision.DeferUntil);
+        Assert.Equal(_engine.Now.AddMinutes(10) + CapacityRule.ResetGuard, decision.DeferUntil);
         Assert.Equal(ReasonCodes.PoolExhausted, decision.Reason);
     }
 
@@ -148,10 +152,11 @@ public sealed class IntentDeciderTests
         _engine.ObserveGitHub("pat:a", limit: 10, remaining: 0, resetIn: ThirtySeconds);
         var decision = _engine.Submit("pat:a", duration: 15);
 
-        Assert.Equal(_engine.Now + ThirtySeconds + TimeSpan.FromSeconds(60 + 15), decision.ValidUntil);
+        var start = _engine.Now + ThirtySeconds + CapacityRule.ResetGuard;
+        Assert.Equal(start + TimeSpan.FromSeconds(60 + 15), decision.ValidUntil);
         _engine.Advance(TimeSpan.FromSeconds(104));
         Assert.Equal(0, _engine.Expire());
-        _engine.Advance(TimeSpan.FromSeconds(1));
+        _engine.Advance(TimeSpan.FromSeconds(1) + CapacityRule.ResetGuard);
         Assert.Equal(1, _engine.Expire());
     }
 

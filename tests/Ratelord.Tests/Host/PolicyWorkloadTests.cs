@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ratelord.Core.Policies;
 using Ratelord.Tests.Infrastructure;
 
 namespace Ratelord.Tests.Host;
@@ -55,7 +56,10 @@ public sealed class PolicyWorkloadTests : IDisposable
 
         Assert.Equal("approve_with_modifications", second.Text("decision"));
         Assert.Equal("openai/tokens@key:chat", TightestPool(second));
-        Assert.Equal(ResetAt(afterFirst["openai/tokens@key:chat"]), StartOf(second), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(
+            ResetAt(afterFirst["openai/tokens@key:chat"]) + CapacityRule.ResetGuard,
+            StartOf(second),
+            TimeSpan.FromMilliseconds(1));
         Assert.True(
             StartOf(second) < ResetAt(afterFirst["openai/requests@key:chat"]),
             "Requests had room before their reset.");
@@ -82,7 +86,10 @@ public sealed class PolicyWorkloadTests : IDisposable
         Assert.Equal("approve_with_modifications", decision.Text("decision"));
         Assert.Equal("pool_exhausted", decision.Text("reason"));
         Assert.Equal("openai/requests@key:chat", TightestPool(decision));
-        Assert.Equal(ResetAt(pools["openai/requests@key:chat"]), StartOf(decision), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(
+            ResetAt(pools["openai/requests@key:chat"]) + CapacityRule.ResetGuard,
+            StartOf(decision),
+            TimeSpan.FromMilliseconds(1));
         Assert.StartsWith(
             "sha256:", decision.GetProperty("evaluation").Text("policy_version"), StringComparison.Ordinal);
     }
