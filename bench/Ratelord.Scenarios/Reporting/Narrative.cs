@@ -48,16 +48,16 @@ public static class Narrative
             findings.Add(
                 "**Promises made before an outside consumer's burst (drift).** The engine measures the outside "
                 + "consumer's rate from every answer (`PoolState.OutsideRate`: what the readings show spent that no "
-                + "started intent explains) and holds what it will spend out of the capacity it hands out: until the "
-                + "last promised call of the present window, its whole share of a window to come, with a margin of "
-                + "four Poisson deviations (with the default seed and horizon the agents met 170 429s before it, "
-                + $"{Format.Count(m.Provider429)} here). Those left are paced calls promised tens of seconds "
-                + "ahead, in windows where the outside consumer spent more than its measured rate allows for: it "
-                + "waits out its own 429s and comes back in a burst at the next reset, so what it spends swings "
-                + "from one window to the next by more than a rate can foresee. Closing the gap needs promises "
-                + "that can be taken back "
-                + "(an approval the agent confirms just before its call) or shorter ones when the pool has an "
-                + "outside consumer; neither is done.");
+                + "started intent explains), plans with the highest rate it has seen lately "
+                + "(`PoolState.OutsideHoldRate`), and holds what that rate may spend, at a Poisson quantile of one "
+                + "chance in ten thousand, out of the capacity it hands out: until the last promised call of the "
+                + "present window, and its whole share of a window to come. The "
+                + $"{Format.Count(m.Provider429)} 429s left are paced calls promised tens of seconds ahead, in "
+                + "windows where the outside consumer spent more than that: it waits out its own 429s and comes "
+                + "back in a burst at the next reset, so what it spends swings from one window to the next by more "
+                + "than a rate can foresee. Closing the gap needs promises that can be taken back (an approval the "
+                + "agent confirms just before its call) or shorter ones when the pool has an outside consumer; "
+                + "neither is done.");
         }
 
         return findings;
@@ -156,7 +156,8 @@ public static class Narrative
             + "high-urgency calls queue behind a flood that grows without end (p99 "
             + $"{Format.Seconds(bucket.Waits[Urgency.High].P99Seconds)}).",
             "With Ratelord the background intents are paced and placed after resets, while high urgency may use the "
-            + $"10 % reserve: the on-call agents were served {Format.Percent(oncall.ServedShare)} of their wants, the "
+            + "reserve (10 % of the pool at each reset, shrinking with the time the window has left): the on-call "
+            + $"agents were served {Format.Percent(oncall.ServedShare)} of their wants, the "
             + $"crawlers {Format.Percent(crawler.ServedShare)}, with {Format.Count(ratelord.Provider429)} 429s and "
             + $"{Format.Percent(ratelord.QuotaUsed)} of the quota used. High-urgency waits: p50 "
             + $"{Format.Seconds(high.P50Seconds)}, p99 {Format.Seconds(high.P99Seconds)}"

@@ -65,8 +65,8 @@ public static class ScenarioReport
         text.AppendLine(
             "with seed **" + seedText + "** and **" + minutes + " minutes** of virtual time per scenario "
             + "(`-- --seed N --minutes M --out PATH` change them). The same seed writes the same file. The tests in "
-            + "`tests/Ratelord.Tests/Scenarios/` run the same scenarios on shorter horizons and assert the "
-            + "thresholds.");
+            + "`tests/Ratelord.Tests/Scenarios/` run the same scenarios with the default seed and horizon and "
+            + "assert the thresholds.");
         text.AppendLine();
         text.AppendLine("## Thresholds");
         text.AppendLine();

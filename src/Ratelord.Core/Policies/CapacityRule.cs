@@ -142,7 +142,16 @@ public static class CapacityRule
         return new Slot(null, window is null ? ReasonCodes.PoolExhausted : ReasonCodes.WindowsFull, start);
     }
 
-    /// <summary>The part of the pool kept for high urgency at <paramref name="at"/>: none in the release zone before a reset.</summary>
+    /// <summary>
+    /// The part of the pool kept for high urgency at <paramref name="at"/>. At the start of a window it is
+    /// <paramref name="reserveFraction"/> of the limit; when the window's length is known, it shrinks with the
+    /// time the window has left, since high urgency can only arrive in what is left of it, down to a quarter
+    /// of itself; in the release zone just before the reset it is gone. Capacity high urgency did not claim is
+    /// thus handed out across the window, not wasted at its end.
+    /// </summary>
+    /// <param name="release">
+    /// How long before a reset nothing is kept back; capped at a tenth of the window when the window is known.
+    /// </param>
     public static double ReserveAt(PoolView view, DateTimeOffset at, double reserveFraction, TimeSpan release)
     {
         if (view.Limit is not { } limit || reserveFraction <= 0)
@@ -150,20 +159,28 @@ public static class CapacityRule
             return 0;
         }
 
-        if (view.ResetAt is { } reset && release > TimeSpan.Zero)
+        var full = reserveFraction * limit;
+        if (view.ResetAt is not { } reset)
         {
-            var zone = view.WindowSeconds is > 0 and var window
-                ? TimeSpan.FromSeconds(Math.Min(release.TotalSeconds, window / 10))
-                : release;
-            if (reset - at <= zone)
-            {
-                return 0;
-            }
+            return Math.Floor(full);
         }
 
+        var window = view.WindowSeconds is > 0 and var length ? length : (double?)null;
+        var zone = window is { } w ? Math.Min(release.TotalSeconds, w / 10) : release.TotalSeconds;
+        var left = (reset - at).TotalSeconds;
+        if (left <= zone)
+        {
+            return 0;
+        }
+
+        var share = window is { } whole ? Math.Clamp(left / whole, MinReserveShare, 1) : 1;
+
         // Whole units: a pool too small to spare one unit keeps no reserve rather than becoming unusable.
-        return Math.Floor(reserveFraction * limit);
+        return Math.Floor(full * share);
     }
+
+    /// <summary>The least share of the reserve kept until the release zone, however little of the window is left.</summary>
+    public const double MinReserveShare = 0.25;
 
     /// <summary>True when <paramref name="at"/> lies in the window the pool's last reading describes.</summary>
     private static bool IsPresentWindow(PoolState pool, DateTimeOffset at) => pool.ResetAt is not { } reset || at < reset;
@@ -213,11 +230,11 @@ public static class CapacityRule
     public static double HeldBefore(PoolState pool, DateTimeOffset? windowEnd)
     {
         double held = 0;
-        foreach (var reservation in pool.Reservations.Values)
+        foreach (var (intentId, reservation) in pool.Reservations)
         {
             if (windowEnd is null || reservation.EffectiveFrom < windowEnd)
             {
-                held += reservation.Amount;
+                held += pool.Unseen(intentId, reservation);
             }
         }
 
@@ -227,11 +244,11 @@ public static class CapacityRule
     private static double HeldBetween(PoolState pool, DateTimeOffset start, DateTimeOffset? end)
     {
         double held = 0;
-        foreach (var reservation in pool.Reservations.Values)
+        foreach (var (intentId, reservation) in pool.Reservations)
         {
             if (reservation.EffectiveFrom >= start && (end is null || reservation.EffectiveFrom < end))
             {
-                held += reservation.Amount;
+                held += pool.Unseen(intentId, reservation);
             }
         }
 

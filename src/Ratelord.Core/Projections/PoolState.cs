@@ -38,6 +38,15 @@ public sealed class PoolState
     /// <summary>How long the outside consumer's rate remembers, in seconds of the provider's clock.</summary>
     public const double OutsideMemorySeconds = 180;
 
+    /// <summary>How slowly the highest outside rate seen is forgotten, in seconds of the provider's clock.</summary>
+    public const double OutsidePeakMemorySeconds = 300;
+
+    /// <summary>The outside consumer spends more than the hold for it once in this many windows or waits.</summary>
+    public const double OutsideTailChance = 10_000;
+
+    /// <summary>The deviations of a Poisson count beyond its mean that hold one chance in <see cref="OutsideTailChance"/>.</summary>
+    private const double OutsideTailDeviations = 3.72;
+
     private const int MaxSamples = 1024;
 
     /// <summary>Two reset instants closer than this are the same (the provider's clock has whole seconds).</summary>
@@ -77,6 +86,10 @@ public sealed class PoolState
     private double _outsideUnits;
     private double _outsideSeconds;
     private DateTimeOffset? _outsideUntil;
+
+    // The highest outside rate measured, fading over OutsidePeakMemorySeconds, and when it was last updated.
+    private double _outsidePeak;
+    private DateTimeOffset? _outsidePeakAt;
 
     // Local time of the last reading whose remaining was taken: the outside consumer's spending after it is
     // in no reading yet.
@@ -137,10 +150,30 @@ public sealed class PoolState
     /// </summary>
     public double OutsideRate => _outsideUnits / Math.Max(MinSampleSeconds, _outsideSeconds);
 
+    /// <summary>
+    /// The outside rate the holds plan with: the highest <see cref="OutsideRate"/> seen, forgotten slowly over
+    /// <see cref="OutsidePeakMemorySeconds"/>. A consumer that met 429s spends less than it wants until the
+    /// reset, then all of it at once, so its measured rate dips just before it bursts.
+    /// </summary>
+    public double OutsideHoldRate => Math.Max(OutsideRate, _outsidePeak);
+
     /// <summary>True once a reading gave the pool's limit or remaining.</summary>
     public bool IsObserved => Limit is not null || Remaining is not null;
 
     public double Reserved => _reservations.Values.Sum(r => r.Amount);
+
+    /// <summary>
+    /// What of an approval's reservation no reading has shown spent yet. A call that started before a reading
+    /// was taken is in that reading's remaining once a drop was put down to it; holding it again would count
+    /// it twice, and after a reset a burst of answers still in flight would hide the capacity they left.
+    /// </summary>
+    /// <remarks>
+    /// Drops are put down to the earliest started reservations first, whichever call's answer brought them:
+    /// the sum over the pool is what matters, and it is the consumption the readings showed less what an
+    /// outside consumer explains.
+    /// </remarks>
+    public double Unseen(Guid intentId, Reservation reservation) =>
+        Math.Max(0, reservation.Amount - _explained.GetValueOrDefault(intentId));
 
     /// <summary>
     /// The window length to plan with: the one the readings state, else the one learned from successive resets.
@@ -170,15 +203,46 @@ public sealed class PoolState
     /// own rounding and is not held: holding it would cost a whole unit of every window.
     /// </remarks>
     public double ExpectedOutside(DateTimeOffset at, DateTimeOffset until) =>
-        OutsideAllowance(OutsideRate * Math.Max(0, (until - CountedFrom(at)).TotalSeconds));
+        OutsideAllowance(OutsideHoldRate * Math.Max(0, (until - CountedFrom(at)).TotalSeconds));
 
     /// <summary>
     /// What the outside consumer may spend in any <paramref name="seconds"/> (see
     /// <see cref="ExpectedOutside(DateTimeOffset, DateTimeOffset)"/>).
     /// </summary>
-    public double ExpectedOutsideOver(double seconds) => OutsideAllowance(OutsideRate * Math.Max(0, seconds));
+    public double ExpectedOutsideOver(double seconds) => OutsideAllowance(OutsideHoldRate * Math.Max(0, seconds));
 
-    private static double OutsideAllowance(double mean) => mean < 1 ? 0 : mean + (4 * Math.Sqrt(mean));
+    /// <summary>
+    /// What an outside consumer spending <paramref name="mean"/> units on average may spend at most, but for
+    /// one chance in <see cref="OutsideTailChance"/>: its calls come at random, so this is a Poisson quantile.
+    /// </summary>
+    private double OutsideAllowance(double mean)
+    {
+        // A rate that would not spend one unit of a whole window is the accounting's own rounding, not a
+        // consumer: holding for it would cost units of every window.
+        var window = EffectiveWindowSeconds is > 0 and var w ? w : MinSampleSeconds * 2;
+        if (mean <= 0 || OutsideHoldRate * window < 1)
+        {
+            return 0;
+        }
+
+        if (mean > 50)
+        {
+            // The normal approximation of the Poisson tail, rounded up.
+            return Math.Ceiling(mean + (OutsideTailDeviations * Math.Sqrt(mean)) + 1);
+        }
+
+        var term = Math.Exp(-mean);
+        var below = term;
+        var k = 0;
+        while (1 - below > 1 / OutsideTailChance)
+        {
+            k++;
+            term *= mean / k;
+            below += term;
+        }
+
+        return k;
+    }
 
     /// <summary>
     /// Where the outside consumer's spending in the window containing <paramref name="at"/> stops being in
@@ -359,8 +423,9 @@ public sealed class PoolState
             LearnedWindowSeconds = LearnedWindowSeconds is { } learned ? Math.Min(learned, length) : length;
 
             // What the new window used since its reset; the old window's tail was never seen, so its
-            // seconds do not count either.
-            if (limit is { } full && at > old)
+            // seconds do not count either. A reading dated the reset's own second still shows calls made
+            // (a herd woken at the reset), and those are put down to their reservations like any other.
+            if (limit is { } full && at >= old)
             {
                 CountOutside(Math.Max(0, full - reading), old, at, ingestTime, exhausted: reading <= 0);
             }
@@ -412,6 +477,12 @@ public sealed class PoolState
         }
 
         _outsideUnits += spread * Math.Max(0, consumed - Explain(consumed, ingestTime));
+
+        var fadePeak = _outsidePeakAt is { } peakAt && at > peakAt
+            ? Math.Exp(-(at - peakAt).TotalSeconds / OutsidePeakMemorySeconds)
+            : 1;
+        _outsidePeak = Math.Max(_outsidePeak * fadePeak, OutsideRate);
+        _outsidePeakAt = _outsidePeakAt is { } last && last > at ? last : at;
     }
 
     /// <summary>

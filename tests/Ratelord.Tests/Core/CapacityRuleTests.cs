@@ -1,6 +1,7 @@
 using Ratelord.Core.Domain;
 using Ratelord.Core.Engine;
 using Ratelord.Core.Policies;
+using Ratelord.Core.Projections;
 using Ratelord.Tests.Infrastructure;
 
 namespace Ratelord.Tests.Core;
@@ -314,8 +315,58 @@ public sealed class CapacityRuleTests
         _engine.Advance(TimeSpan.FromSeconds(16));
         var decisions = Enumerable.Range(0, 84).Select(_ => _engine.Submit("pat:a")).ToList();
 
-        // Since the reading it spent about 4 units, 12 with the margin for its randomness.
-        Assert.Equal(72, decisions.Count(d => d.Verdict == Verdict.Approve));
+        // Since the reading it spent about 4 units; it spends more than 13 once in ten thousand such intervals.
+        Assert.Equal(71, decisions.Count(d => d.Verdict == Verdict.Approve));
+    }
+
+    [Fact]
+    public void Approve_WhatAReadingShowsLeft_WhenItAlreadyCountsTheApprovedCallsThatStarted()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 10, resetIn: ThirtySeconds);
+        var first = Enumerable.Range(0, 5).Select(_ => _engine.Submit("pat:a")).ToList();
+
+        // The five calls went out, and a reading taken after them shows them spent; none has settled yet.
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 5, resetIn: ThirtySeconds);
+        var second = Enumerable.Range(0, 5).Select(_ => _engine.Submit("pat:a")).ToList();
+        var eleventh = _engine.Submit("pat:a");
+
+        Assert.All(first.Concat(second), d => Assert.Equal(Verdict.Approve, d.Verdict));
+        Assert.Equal(Verdict.ApproveWithModifications, eleventh.Verdict);
+        Assert.Equal(30 + Guard, eleventh.WaitSeconds);
+    }
+
+    [Fact]
+    public void Approve_ByWhatAReadingDatedTheResetsOwnSecondShowsLeft_AfterAHerdWokeAtTheReset()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 0, resetIn: TenSeconds);
+        var herd = Enumerable.Range(0, 6).Select(_ => _engine.Submit("pat:a")).ToList();
+        _engine.Advance(TenSeconds + CapacityRule.ResetGuard);
+
+        // The herd has called; a reading dated the reset's second shows its six calls spent.
+        _engine.ObserveGitHub("pat:a", limit: 10, remaining: 4, resetIn: TenSeconds - CapacityRule.ResetGuard);
+        var after = Enumerable.Range(0, 4).Select(_ => _engine.Submit("pat:a")).ToList();
+
+        Assert.All(herd, d => Assert.Equal(10 + Guard, d.WaitSeconds));
+        Assert.All(after, d => Assert.Equal(Verdict.Approve, d.Verdict));
+    }
+
+    [Fact]
+    public void Reserve_ShrinksWithTheTimeTheWindowHasLeft_DownToAQuarter_AndIsReleasedJustBeforeTheReset()
+    {
+        var reset = _engine.Now.AddSeconds(60);
+        var known = new PoolView(100, 100, reset, 60);
+        var release = TimeSpan.FromSeconds(0.5);
+
+        double At(PoolView view, double secondsLeft) =>
+            CapacityRule.ReserveAt(view, reset.AddSeconds(-secondsLeft), 0.1, release);
+
+        Assert.Equal([10, 5, 2, 2, 0], new[] { 60, 30, 12, 1, 0.4 }.Select(left => At(known, left)));
+
+        // Without the window's length the time left cannot be weighed: the whole reserve stays until the release.
+        var unknown = known with { WindowSeconds = null };
+        Assert.Equal([10, 10, 0], new[] { 60, 1, 0.4 }.Select(left => At(unknown, left)));
     }
 
     private static Ratelord.Core.Providers.ProviderResponse GitHub(

@@ -155,9 +155,15 @@ public sealed class PoolStateTests
 
         var expected = Pool.ExpectedOutside(_engine.Now, _engine.Now.AddSeconds(25));
 
+        // One unit a second for 25 s: the count Poisson(25) exceeds once in ten thousand, and for half a second
+        // that of Poisson(0.5). A rate is not forgotten at once, so a quieter minute after it holds as much.
         Assert.Equal(1.0, Pool.OutsideRate, 3);
-        Assert.Equal(25 + (4 * 5), expected, 3);
-        Assert.Equal(0, Pool.ExpectedOutside(_engine.Now, _engine.Now.AddSeconds(0.5)));
+        Assert.Equal(46, expected, 3);
+        Assert.Equal(5, Pool.ExpectedOutside(_engine.Now, _engine.Now.AddSeconds(0.5)));
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        Read(date: _engine.Now, remaining: 39, reset: Epoch.AddSeconds(3600), limit: 100);
+        Assert.True(Pool.OutsideRate < 0.6, $"the measured rate fades in a quiet minute: {Pool.OutsideRate}");
+        Assert.True(Pool.OutsideHoldRate > 0.8, $"the rate held for fades slowly: {Pool.OutsideHoldRate}");
     }
 
     /// <summary>Two readings a minute apart, each at its reset's whole second: the pool learns the length.</summary>

@@ -5,8 +5,7 @@ using Ratelord.Scenarios.Scenarios;
 namespace Ratelord.Tests.Scenarios;
 
 /// <summary>
-/// The "done when" for the scenarios, asserted on the runs with Ratelord. A threshold the engine misses
-/// today is skipped with the reason (set RATELORD_SCENARIO_KNOWN_GAPS=1 to run it); the rest must hold.
+/// The "done when" for the scenarios, asserted on the runs with Ratelord, with the report's seed.
 /// </summary>
 public sealed class ScenarioThresholdTests
 {
@@ -14,15 +13,9 @@ public sealed class ScenarioThresholdTests
     [InlineData("thundering-herd")]
     [InlineData("noisy-neighbour")]
     [InlineData("priority-inversion")]
+    [InlineData("drift")]
     [InlineData("provider-failure")]
     public void Ratelord_DrawsNoProvider429s(string scenario) => AssertNo429s(scenario);
-
-    [Fact(
-        Skip = ScenarioRuns.KnownGap
-            + "The outside consumer's bursts after its own 429s can spend a paced approval's slot first.",
-        SkipUnless = nameof(ScenarioRuns.KnownGapsRequested),
-        SkipType = typeof(ScenarioRuns))]
-    public void Drift_Ratelord_DrawsNoProvider429s() => AssertNo429s("drift");
 
     [Theory]
     [InlineData("thundering-herd")]
