@@ -12,6 +12,7 @@ internal sealed class Tmux : IAsyncDisposable
 {
     private readonly string _socket;
     private int? _serverPid;
+    private string _statusFile = "";
 
     private Tmux(string socket)
     {
@@ -26,12 +27,19 @@ internal sealed class Tmux : IAsyncDisposable
                 "tmux is not installed: apt-get install -y tmux (the terminal UI is tested in a real terminal).");
         }
 
-        var tmux = new Tmux(directory.File("tmux.sock"));
+        // The program runs under a shell that writes its exit status to a file: tmux marks the pane dead when the
+        // terminal closes, but on a busy machine it may not reap the program for a long while, and until then it
+        // reports no status at all.
+        var tmux = new Tmux(directory.File("tmux.sock")) { _statusFile = directory.File("exit-status") };
+        var script = directory.File("run.sh");
+        await File.WriteAllTextAsync(
+            script,
+            $"{command}\necho $? > {tmux._statusFile}.part && mv {tmux._statusFile}.part {tmux._statusFile}\n");
         await tmux.RunAsync(
             "-f", "/dev/null", "start-server", ";",
             "set-option", "-g", "default-terminal", "tmux-256color", ";",
             "set-option", "-g", "remain-on-exit", "on", ";",
-            "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", "exec " + command);
+            "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", "exec sh " + script);
         tmux._serverPid = int.Parse(
             (await tmux.RunAsync("display-message", "-p", "#{pid}")).Trim(),
             CultureInfo.InvariantCulture);
@@ -91,13 +99,13 @@ internal sealed class Tmux : IAsyncDisposable
         return -1;
     }
 
-    /// <summary>The exit status of the program once it ended; null while it runs.</summary>
-    public async Task<int?> ExitStatusAsync()
-    {
-        var status = (await RunAsync("display-message", "-p", "-t", "tui", "#{pane_dead_status}")).Trim();
-
-        return status.Length == 0 ? null : int.Parse(status, CultureInfo.InvariantCulture);
-    }
+    /// <summary>
+    /// The exit status of the program once it ended (128 + the signal when one killed it); null while it runs.
+    /// </summary>
+    public async Task<int?> ExitStatusAsync() =>
+        File.Exists(_statusFile)
+            ? int.Parse((await File.ReadAllTextAsync(_statusFile)).Trim(), CultureInfo.InvariantCulture)
+            : null;
 
     public async ValueTask DisposeAsync()
     {
