@@ -21,6 +21,9 @@ internal static class NameRules
 
 public sealed class SubmitIntentValidator : AbstractValidator<SubmitIntent>
 {
+    /// <summary>The longest duration hint or wait an intent may name: a week, in seconds.</summary>
+    public const double MaxSeconds = 7 * 24 * 3600;
+
     public SubmitIntentValidator()
     {
         RuleFor(c => c.AgentId).IsName();
@@ -29,8 +32,12 @@ public sealed class SubmitIntentValidator : AbstractValidator<SubmitIntent>
         RuleFor(c => c.ScopeId).IsName();
         RuleFor(c => c.Urgency).IsInEnum();
         RuleFor(c => c.ExpectedCost).IsAmount();
-        RuleFor(c => c.DurationHintSeconds).IsAmount();
-        RuleFor(c => c.MaxWaitSeconds).IsAmount();
+        // The request names it duration_hint; a week bounds both, far beyond any call or wait worth planning.
+        RuleFor(c => c.DurationHintSeconds).IsAmount()
+            .LessThanOrEqualTo(MaxSeconds).WithMessage("'{PropertyName}' must be at most a week (604800 s).")
+            .OverridePropertyName("DurationHint");
+        RuleFor(c => c.MaxWaitSeconds).IsAmount()
+            .LessThanOrEqualTo(MaxSeconds).WithMessage("'{PropertyName}' must be at most a week (604800 s).");
     }
 }
 

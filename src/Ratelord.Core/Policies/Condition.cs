@@ -66,9 +66,48 @@ public sealed class Condition
             return null;
         }
 
+        // Compiled is not enough: a call to a function that does not exist, a comparison of a number with a
+        // string, or a sum where a test belongs only fail when evaluated, and a rule that can never fire would
+        // let through what it was written to stop. Each is tried once on values of the right types.
+        if (Probe(text, names) is { } failure)
+        {
+            error = $"condition '{text}' {failure}; see docs/policy.md for the language.";
+
+            return null;
+        }
+
         error = null;
 
         return new Condition(text, expression, names);
+    }
+
+    /// <summary>The names whose values are text; <c>pool.stale</c> is true or false; the rest are numbers.</summary>
+    private static readonly FrozenSet<string> TextNames = new[]
+    {
+        "pool.provider", "pool.name", "pool.status", "agent.id", "identity.id", "scope.id", "intent.urgency",
+        "intent.workload",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Evaluates the condition on sample values; returns why it cannot decide, or null when it can.</summary>
+    private static string? Probe(string text, List<string> names)
+    {
+        var probe = new Expression(Bracket(text), ExpressionOptions.NoCache);
+        foreach (var name in names)
+        {
+            probe.Parameters[name] = name == "pool.stale" ? false
+                : TextNames.Contains(name) || IsLabel(name) ? "sample"
+                : 1.0;
+        }
+
+        try
+        {
+            return probe.Evaluate() is bool ? null : "does not yield true or false";
+        }
+        catch (Exception exception) when (exception is NCalc.Exceptions.NCalcException or InvalidOperationException
+            or ArgumentException or FormatException or InvalidCastException or NullReferenceException)
+        {
+            return $"cannot be evaluated: {Innermost(exception)}";
+        }
     }
 
     /// <summary>Evaluates the condition against the given values; a condition that does not yield a boolean is false.</summary>

@@ -61,7 +61,11 @@ public sealed class PolicyParser
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
-            return PolicySet.BuiltIn with { Version = version, Source = _source };
+            // An empty file is most often a save caught half-way: taking it would drop every rule in force.
+            // An operator who wants none writes 'policies: []'.
+            Error(1, "", "the file is empty; write 'policies: []' for a policy without rules.");
+
+            return PolicySet.BuiltIn;
         }
 
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -171,6 +175,13 @@ public sealed class PolicyParser
                 }
 
                 pools.Add(new WorkloadPool(provider, name, fixedCost));
+            }
+
+            if (list.Children.Count == 0)
+            {
+                // A workload that draws from no pool would be approved without a single check.
+                Error(definition.Start.Line, field + ".pools", "must name at least one pool.");
+                continue;
             }
 
             workloads.Add(new WorkloadDefinition(id, pools));

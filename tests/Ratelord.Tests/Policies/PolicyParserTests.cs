@@ -33,6 +33,39 @@ public sealed class PolicyParserTests
         Assert.Contains("not valid YAML", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("foo(pool.remaining) > 1", "cannot be evaluated")]
+    [InlineData("pool.remaining < 'abc'", "cannot be evaluated")]
+    [InlineData("42", "does not yield true or false")]
+    [InlineData("pool.remaining + 1", "does not yield true or false")]
+    public void Parse_RefusesAConditionThatCouldNeverDecide(string condition, string why)
+    {
+        var text = $"""
+            policies:
+              - id: a
+                scope: global
+                rules:
+                  - name: one
+                    condition: "{condition}"
+                    action: deny
+            """;
+
+        var exception = Assert.Throws<PolicyException>(() => PolicyParser.Parse(text, "p.yaml"));
+
+        Assert.Contains(
+            exception.Errors,
+            e => e.StartsWith("p.yaml:6:", StringComparison.Ordinal) && e.Contains(why, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n")]
+    [InlineData("workloads:\n  v: { pools: [] }\n")]
+    public void Parse_RefusesAFileThatWouldDropEveryCheck_AnEmptyOneOrAWorkloadWithoutPools(string text)
+    {
+        Assert.Throws<PolicyException>(() => PolicyParser.Parse(text, "p.yaml"));
+    }
+
     [Fact]
     public void Parse_ReportsEveryErrorWithLineAndField()
     {
