@@ -15,7 +15,11 @@ public static class IntentDecider
     /// <summary>Rounds of re-planning when pools disagree on the earliest start; each round only moves later.</summary>
     private const int MaxPlanningRounds = 8;
 
-    public static IntentDecisionResult Decide(SubmitIntent command, RatelordState state, RatelordOptions options, Emitter emit)
+    public static IntentDecisionResult Decide(
+        SubmitIntent command,
+        RatelordState state,
+        RatelordOptions options,
+        Emitter emit)
     {
         var now = emit.Now;
         var policy = options.Policy;

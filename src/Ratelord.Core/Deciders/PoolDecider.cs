@@ -14,7 +14,11 @@ public static class PoolDecider
     public static ObservationResult Decide(RecordObservation command, RatelordState state, Emitter emit)
     {
         var (observation, reading) = Read(command.Family, command.IdentityId, command.Response, state, null);
-        var dimensions = new EventDimensions(command.AgentId, command.IdentityId, Sentinels.Unspecified, command.ScopeId);
+        var dimensions = new EventDimensions(
+            command.AgentId,
+            command.IdentityId,
+            Sentinels.Unspecified,
+            command.ScopeId);
         emit.Emit(observation, dimensions, reading.ResponseDate ?? emit.Now, provider: observation.Provider);
 
         return new ObservationResult(reading, KeysOf(observation));

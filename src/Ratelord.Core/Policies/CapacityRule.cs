@@ -41,7 +41,9 @@ public static class CapacityRule
     /// <summary>How soon to ask again about an exhausted pool whose reset is unknown.</summary>
     public static readonly TimeSpan UnknownResetRetry = TimeSpan.FromSeconds(30);
 
-    /// <summary>The earliest instant at or after <paramref name="notBefore"/> when <paramref name="demand"/> fits.</summary>
+    /// <summary>
+    /// The earliest instant at or after <paramref name="notBefore"/> when <paramref name="demand"/> fits.
+    /// </summary>
     /// <param name="reserveFraction">
     /// Share of the pool's limit this intent may not touch: the reserve kept for high urgency.
     /// </param>
@@ -70,9 +72,9 @@ public static class CapacityRule
             blocker = ReasonCodes.ProviderThrottled;
         }
 
-        if (pool.ResetAt is { } known && notBefore >= known && notBefore < known + ResetGuard)
+        if (pool.LastResetAtOrBefore(notBefore) is { } last && notBefore < last + ResetGuard)
         {
-            notBefore = known + ResetGuard;
+            notBefore = last + ResetGuard;
         }
 
         var view = pool.ViewAt(notBefore);

@@ -41,7 +41,10 @@ public sealed class Condition
     /// <summary>The names it reads.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Compiles a condition; returns null with an error when it cannot be parsed or reads unknown names.</summary>
+    /// <summary>
+    /// Compiles a condition; returns null with an error when it cannot be parsed, reads unknown names, or cannot
+    /// decide (see <see cref="Probe"/>).
+    /// </summary>
     public static Condition? TryCompile(string text, out string? error)
     {
         var expression = new Expression(Bracket(text), ExpressionOptions.NoCache);

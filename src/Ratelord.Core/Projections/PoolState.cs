@@ -193,14 +193,29 @@ public sealed class PoolState
     }
 
     /// <summary>
-    /// What the outside consumer may spend, at <see cref="OutsideRate"/>, of the window containing
+    /// The latest reset at or before <paramref name="at"/>: the one the last reading placed, or one of the windows
+    /// rolled forward from it by the window's length; null before the placed reset.
+    /// </summary>
+    public DateTimeOffset? LastResetAtOrBefore(DateTimeOffset at)
+    {
+        if (ResetAt is not { } reset || at < reset)
+        {
+            return null;
+        }
+
+        return EffectiveWindowSeconds is > 0 and var window
+            ? reset.AddSeconds(Math.Floor((at - reset).TotalSeconds / window) * window)
+            : reset;
+    }
+
+    /// <summary>
+    /// What the outside consumer may spend, at <see cref="OutsideHoldRate"/>, of the window containing
     /// <paramref name="at"/> from the last reading the pool counted (or that window's start) until
     /// <paramref name="until"/>: capacity the pool's remaining still shows but that will be gone by then.
     /// </summary>
     /// <remarks>
-    /// The outside consumer's calls come at random, and a promise it spends first is a 429, so this is the
-    /// mean plus four of its Poisson deviations, not the mean. Less than one unit is within the accounting's
-    /// own rounding and is not held: holding it would cost a whole unit of every window.
+    /// The outside consumer's calls come at random, and a promise it spends first is a 429, so this is a
+    /// quantile of its Poisson count, not the mean (see <c>OutsideAllowance</c>).
     /// </remarks>
     public double ExpectedOutside(DateTimeOffset at, DateTimeOffset until) =>
         OutsideAllowance(OutsideHoldRate * Math.Max(0, (until - CountedFrom(at)).TotalSeconds));
@@ -251,17 +266,10 @@ public sealed class PoolState
     private DateTimeOffset CountedFrom(DateTimeOffset at)
     {
         var from = _countedAt ?? at;
-        if (ViewAt(at).ResetAt is { } end && EffectiveWindowSeconds is > 0 and var window)
-        {
-            var start = end.AddSeconds(-window);
-            from = start > from ? start : from;
-        }
-        else if (ResetAt is { } reset && at >= reset && reset > from)
-        {
-            from = reset;
-        }
+        var start = LastResetAtOrBefore(at)
+            ?? (ResetAt is { } end && EffectiveWindowSeconds is > 0 and var window ? end.AddSeconds(-window) : null);
 
-        return from;
+        return start is { } windowStart && windowStart > from ? windowStart : from;
     }
 
     /// <summary>The daemon's instant <paramref name="at"/> on the provider's clock, as of the last reading.</summary>

@@ -286,11 +286,7 @@ public sealed class CapacityRuleTests
     [Fact]
     public void Wait_PastTheWindowAfterAProjectedOne_WhileTheProjectedWindowsApprovalsMayStillRunIntoIt()
     {
-        _engine.Register("pat:a");
-        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
-        _engine.Advance(TimeSpan.FromSeconds(60));
-        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
-        var reset = _engine.Now.AddSeconds(60);
+        var reset = LearnAMinuteWindowOfThree();
 
         // No reading since: the window from the reset on is projected by the learned length.
         _engine.Advance(TimeSpan.FromSeconds(65));
@@ -353,6 +349,20 @@ public sealed class CapacityRuleTests
     }
 
     [Fact]
+    public void Wait_OutTheGuard_AfterAResetProjectedByTheLearnedLength_AsAfterOneAReadingPlaced()
+    {
+        LearnAMinuteWindowOfThree();
+
+        // No reading since: the reset 60 s after the placed one is projected, and the first 100 ms after it
+        // belong to nobody.
+        _engine.Advance(TimeSpan.FromSeconds(120.04));
+        var decision = _engine.Submit("pat:a");
+
+        Assert.Equal(Verdict.ApproveWithModifications, decision.Verdict);
+        Assert.Equal(Guard - 0.04, decision.WaitSeconds!.Value, 6);
+    }
+
+    [Fact]
     public void Reserve_ShrinksWithTheTimeTheWindowHasLeft_DownToAQuarter_AndIsReleasedJustBeforeTheReset()
     {
         var reset = _engine.Now.AddSeconds(60);
@@ -367,6 +377,20 @@ public sealed class CapacityRuleTests
         // Without the window's length the time left cannot be weighed: the whole reserve stays until the release.
         var unknown = known with { WindowSeconds = null };
         Assert.Equal([10, 10, 0], new[] { 60, 1, 0.4 }.Select(left => At(unknown, left)));
+    }
+
+    /// <summary>
+    /// Two readings of a 3-unit pool a minute apart, each at its reset: the pool learns the window's length.
+    /// Returns the reset the second reading placed.
+    /// </summary>
+    private DateTimeOffset LearnAMinuteWindowOfThree()
+    {
+        _engine.Register("pat:a");
+        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+        _engine.Advance(TimeSpan.FromSeconds(60));
+        _engine.ObserveGitHub("pat:a", limit: 3, remaining: 3, resetIn: TimeSpan.FromSeconds(60));
+
+        return _engine.Now.AddSeconds(60);
     }
 
     private static Ratelord.Core.Providers.ProviderResponse GitHub(

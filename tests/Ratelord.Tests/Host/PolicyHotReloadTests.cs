@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Ratelord.Tests.Infrastructure;
+using Ratelord.Tests.Policies;
 
 namespace Ratelord.Tests.Host;
 
@@ -18,16 +19,7 @@ public sealed class PolicyHotReloadTests : IDisposable
         policies: []
         """;
 
-    private const string DenyBelowHundred = """
-        policies:
-          - id: floor
-            scope: global
-            rules:
-              - name: keep-hundred
-                condition: "pool.remaining < 100"
-                action: deny
-                reason: below_floor
-        """;
+    private const string DenyBelowHundred = PolicyDecisionTests.DenyBelowHundred;
 
     // Two mistakes: an unknown name in a condition (line 6) and an action that does not exist (line 7).
     private const string Broken = """

@@ -5,7 +5,8 @@ namespace Ratelord.Tests.Policies;
 
 public sealed class PolicyDecisionTests
 {
-    private const string DenyBelowHundred = """
+    /// <summary>The issue's example rule: deny when the pool has fewer than 100 left.</summary>
+    internal const string DenyBelowHundred = """
         policies:
           - id: floor
             scope: global

@@ -101,7 +101,8 @@ public static class BacktestReport
         text.AppendLine(c, $"Seed {seed}, {hours} hours per trace, a reading every {Backtest.ReadingSeconds} s.");
         text.AppendLine();
         text.AppendLine(
-            "| trace | model | forecasts | MdAPE P50 | mean APE P50 | P90 coverage | P99 coverage | Brier | base rate |");
+            "| trace | model | forecasts | MdAPE P50 | mean APE P50 | P90 coverage | P99 coverage | Brier "
+            + "| base rate |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var trace in traces)
         {
