@@ -45,8 +45,18 @@ public sealed class BadInputTests : IAsyncLifetime
         ["intent with a field of the wrong type"] = new(
             (http, _) => Raw(http, "/v1/intent", $$"""{{{IntentFields}},"expected_cost":"ten"}"""),
             400,
-            "malformed_json",
+            "wrong_type",
             "expected_cost"),
+        ["intent with a flag that is not true or false"] = new(
+            (http, _) => Raw(http, "/v1/intent", $$"""{{{IntentFields}},"debug":"yes"}"""),
+            400,
+            "wrong_type",
+            "debug"),
+        ["intent with a duration hint beyond a week"] = new(
+            (http, _) => Raw(http, "/v1/intent", $$"""{{{IntentFields}},"duration_hint":1e15}"""),
+            400,
+            "validation_failed",
+            "duration_hint"),
         ["intent with malformed JSON"] = new(
             (http, _) => Raw(http, "/v1/intent", """{"agent_id":"a","identity_id":"""),
             400,

@@ -79,9 +79,10 @@ public static class Api
         var problem = document.RootElement.Clone();
         Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
-        Assert.False(
-            string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()),
-            "A problem says what is wrong.");
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(detail), "A problem says what is wrong.");
+        Assert.DoesNotContain("Ratelord.Host.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
 
         return problem;
     }
