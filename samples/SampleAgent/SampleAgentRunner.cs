@@ -50,8 +50,16 @@ public sealed class SampleAgentRunner(RatelordClient ratelord, HttpClient provid
         while (counts.TakeCall())
         {
             var decision = await ratelord.AskAsync(intent, ct);
-            while (!decision.IsApproved)
+            while (!decision.IsApproved || IsElsewhere(decision, options))
             {
+                if (decision.IsApproved)
+                {
+                    // Approved on another identity: this agent holds only its own credential, so the call would
+                    // be counted against its own pool while the daemon charged the other. It lets the approval go
+                    // and asks again (the SDK's handler, without a credential provider, fails such a call).
+                    await ratelord.ReportOutcomeAsync(decision.IntentId, Outcome.Of(OutcomeKind.Cancelled), ct);
+                }
+
                 counts.Denied();
                 await Task.Delay(decision.RetryAfter ?? options.DefaultRetryAfter, _time, ct);
                 decision = await ratelord.AskAsync(intent, ct);
@@ -63,6 +71,9 @@ public sealed class SampleAgentRunner(RatelordClient ratelord, HttpClient provid
             await ratelord.ReportOutcomeAsync(decision.IntentId, Outcome.FromResponse(response), ct);
         }
     }
+
+    private static bool IsElsewhere(Decision decision, SampleAgentOptions options) =>
+        decision.IdentitySwitch is { } other && !string.Equals(other, options.IdentityId, StringComparison.Ordinal);
 
     /// <summary>The counts every agent adds to; the calls left are handed out one at a time.</summary>
     private sealed class Counts(int calls)

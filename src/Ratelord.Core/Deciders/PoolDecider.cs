@@ -13,6 +13,18 @@ public static class PoolDecider
 {
     public static ObservationResult Decide(RecordObservation command, RatelordState state, Emitter emit)
     {
+        // A response is learned for an identity that intents can name: one nobody registered would grow pools
+        // that no intent is ever decided on.
+        if (state.Identities.Find(command.IdentityId) is null)
+        {
+            throw new CommandRejectedException(
+                "identity_not_found",
+                $"Identity '{command.IdentityId}' is not registered; register it (POST /v1/identities) before "
+                + "reporting its responses.",
+                "identity_id",
+                404);
+        }
+
         var (observation, reading) = Read(command.Family, command.IdentityId, command.Response, state, null);
         var dimensions = new EventDimensions(
             command.AgentId,

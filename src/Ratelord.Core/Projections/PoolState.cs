@@ -76,6 +76,9 @@ public sealed class PoolState
     // The earliest local placement of _resetInstant among the readings that named it.
     private DateTimeOffset? _resetPlacement;
     private double _lastResetInSeconds;
+
+    // The longest time to its reset any reading has shown: no window of this pool is shorter.
+    private double _longestResetIn;
     private DateTimeOffset? _lastReadingTime;
 
     // True once an intent drew on the pool: only then is there an accounting for drift to depart from.
@@ -297,6 +300,11 @@ public sealed class PoolState
 
         var limit = reading.Limit ?? Limit;
         var remaining = reading.Remaining;
+        if (reading.ResetInSeconds is { } resetIn && resetIn > _longestResetIn)
+        {
+            _longestResetIn = resetIn;
+        }
+
         if (remaining is { } r && Remaining is { } previous)
         {
             remaining = Follow(previous, r, limit, instant, eventTime, ingestTime);
@@ -427,8 +435,14 @@ public sealed class PoolState
     {
         if (_resetInstant is { } old && instant is { } next && next > old)
         {
+            // Two successive resets are one window apart only if no window passed unseen between them: a reading
+            // has shown more than half of that gap left before a reset (a window is never shorter than what a
+            // reading shows left of it), and the limit is the same on both sides.
             var length = (next - old).TotalSeconds;
-            LearnedWindowSeconds = LearnedWindowSeconds is { } learned ? Math.Min(learned, length) : length;
+            if (_longestResetIn > length / 2 && limit == Limit)
+            {
+                LearnedWindowSeconds = LearnedWindowSeconds is { } learned ? Math.Min(learned, length) : length;
+            }
 
             // What the new window used since its reset; the old window's tail was never seen, so its
             // seconds do not count either. A reading dated the reset's own second still shows calls made

@@ -58,7 +58,7 @@ public static class ProviderReader
 
         if (family == Auto)
         {
-            return Detect(response).Read(response);
+            return Plausible(Detect(response).Read(response));
         }
 
         if (!ByFamily.TryGetValue(family, out var parser))
@@ -68,7 +68,33 @@ public static class ProviderReader
                 nameof(family));
         }
 
-        return parser.Read(response);
+        return Plausible(parser.Read(response));
+    }
+
+    /// <summary>The longest wait, reset or window any format is believed to mean: a little over a year.</summary>
+    public const double MaxSeconds = 400 * 24 * 3600;
+
+    /// <summary>
+    /// A duration no quota has (a retry-after of three million years, a reset far past any billing period) is
+    /// a broken header, not a plan: it is unknown, like any other value that cannot be read.
+    /// </summary>
+    private static ProviderReading Plausible(ProviderReading reading)
+    {
+        static double? Seconds(double? value) => value is >= 0 and <= MaxSeconds ? value : null;
+
+        return reading with
+        {
+            RetryAfterSeconds = Seconds(reading.RetryAfterSeconds),
+            RetryAfterMinSeconds = Seconds(reading.RetryAfterMinSeconds),
+            Pools =
+            [
+                .. reading.Pools.Select(p => p with
+                {
+                    ResetInSeconds = Seconds(p.ResetInSeconds),
+                    WindowSeconds = Seconds(p.WindowSeconds) is > 0 and var w ? w : null,
+                }),
+            ],
+        };
     }
 
     /// <summary>The first parser that recognises the response, or the generic one when none does.</summary>

@@ -80,6 +80,13 @@ public sealed class BadInputTests : IAsyncLifetime
             413,
             "body_too_large",
             null),
+        ["observation for an identity nobody registered"] = new(
+            (http, _) => http.PostJsonAsync(
+                "/v1/observations",
+                ProviderBodies.Observation("github", "pat:nobody", 200, ("x-ratelimit-remaining", "1"))),
+            404,
+            "identity_not_found",
+            "identity_id"),
         ["observation with an unknown provider family"] = new(
             (http, _) => http.PostJsonAsync(
                 "/v1/observations",

@@ -102,6 +102,23 @@ public sealed class PoolStateTests
         Assert.Equal(0, Pool.Drift.Count);
     }
 
+    [Theory]
+    [InlineData(10, 7200)]
+    [InlineData(1800, 7200)]
+    public void LearnedWindow_IsNotTaken_FromResetsFurtherApartThanAnyReadingShowedLeft(
+        int resetIn,
+        int gap)
+    {
+        // Readings hours apart of a pool whose readings never showed more than resetIn left: windows passed
+        // unseen between the two resets, so their distance is no window's length.
+        Read(date: Epoch, remaining: 5, reset: Epoch.AddSeconds(resetIn));
+        _engine.Advance(TimeSpan.FromSeconds(gap));
+        Read(date: Epoch.AddSeconds(gap), remaining: 9, reset: Epoch.AddSeconds(gap + resetIn));
+
+        Assert.Null(Pool.LearnedWindowSeconds);
+        Assert.Equal(10, Pool.ViewAt(Epoch.AddSeconds(gap + resetIn + 1)).Remaining);
+    }
+
     [Fact]
     public void ViewAt_RollsAWindowForward_ByTheLearnedLength_WhenTheReadingsNeverStateIt()
     {

@@ -18,6 +18,26 @@ public sealed class ProviderReaderTests
     }
 
     [Theory]
+    [InlineData("auto", "retry-after", "99999999999999")]
+    [InlineData("openai", "x-ratelimit-reset-requests", "99999999999999s")]
+    public void Read_OfADurationNoQuotaHas_IsUnknown_NotAWaitOfMillionsOfYears(
+        string family,
+        string header,
+        string value)
+    {
+        var response = Dated(
+            429,
+            ("x-ratelimit-limit-requests", "100"),
+            ("x-ratelimit-remaining-requests", "0"),
+            (header, value));
+
+        var reading = ProviderReader.Read(family, response);
+
+        Assert.Null(reading.RetryAfterSeconds);
+        Assert.All(reading.Pools, p => Assert.Null(p.ResetInSeconds));
+    }
+
+    [Theory]
     [InlineData("auto")]
     [InlineData("GitHub")]
     [InlineData("twitter")]
