@@ -174,13 +174,15 @@ public sealed class RatelordHandlerTests : IAsyncDisposable
     {
         await using var daemon = await StubDaemon.StartAsync(Answer(Approval(wait: 3600)));
 
-        // The handler waits on the real clock here: the HttpClient's timeout is a real-time one.
+        // The handler waits on the real clock here: the HttpClient's timeout is a real-time one. It is long enough
+        // for the ask itself to be answered on a busy machine (a timeout during the ask leaves nothing to release)
+        // and far shorter than the hour's wait it must cut.
         var services = new ServiceCollection();
         services.AddRatelordClient(o => o.BaseAddress = daemon.Address);
         services.AddHttpClient("github", http =>
             {
                 http.BaseAddress = _provider.Address ?? throw new InvalidOperationException();
-                http.Timeout = TimeSpan.FromMilliseconds(300);
+                http.Timeout = TimeSpan.FromSeconds(3);
             })
             .AddRatelord(o => o.IdentityId = "pat:ci-bot");
         await _provider.StartAsync(cancellationToken: Ct);
